@@ -1,0 +1,73 @@
+# Cadre Pool — the two commands of the quick start are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make run` is a local demo: DEBUG on, SQLite under var/ unless DATABASE_URL says otherwise.
+RUN_ENV := DEBUG=$${DEBUG:-true}
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/cadre_pool
+SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
+PYTEST_ARGS ?=
+
+.PHONY: help run setup test test-postgres test-sqlite lint format messages clean
+
+help:
+	@echo "make run     set up, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test    set up and run the whole suite on PostgreSQL, then on SQLite"
+	@echo "make lint    ruff, manage.py check, makemigrations --check"
+
+$(PY):
+	@python="$$(scripts/find-python)" && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.requirements: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.requirements-dev: requirements-dev.txt requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.requirements
+
+setup: $(VENV)/.requirements
+	@mkdir -p var
+	$(RUN_ENV) $(MANAGE) migrate --no-input -v 0
+	$(RUN_ENV) $(MANAGE) load_reference_data
+	$(RUN_ENV) $(MANAGE) seed_demo
+
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.requirements-dev
+	@scripts/system-packages
+	@mkdir -p var test-output
+	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-sqlite
+
+test-postgres: $(VENV)/.requirements-dev
+	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE) check_database
+	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+
+test-sqlite: $(VENV)/.requirements-dev
+	DATABASE_URL=$(SQLITE_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.requirements-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(MANAGE) check
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.requirements-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(VENV)/.requirements
+	DEBUG=true $(MANAGE) makemessages -l zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
+	DEBUG=true $(MANAGE) compilemessages -l zh_Hans --ignore '.venv/*'
+
+clean:
+	rm -rf var test-output

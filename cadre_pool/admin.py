@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from cadre_pool.models import (
+    Degree,
+    Education,
+    Ethnicity,
+    Gender,
+    HealthStatus,
+    OrgUnit,
+    PoliticalStatus,
+    Role,
+    User,
+)
+
+
+class RoleScopedAdmin(admin.ModelAdmin):
+    """Admin permissions by role, and rows through the model's `visible_to` scope."""
+
+    view_roles: frozenset = frozenset({Role.SYSTEM_ADMIN})
+    change_roles: frozenset = frozenset({Role.SYSTEM_ADMIN})
+    can_add = True
+    can_delete = False
+
+    def _has_role(self, request, roles) -> bool:
+        return request.user.is_active and request.user.role in roles
+
+    def has_module_permission(self, request):
+        return self._has_role(request, self.view_roles | self.change_roles)
+
+    def has_view_permission(self, request, obj=None):
+        return self._has_role(request, self.view_roles | self.change_roles)
+
+    def has_change_permission(self, request, obj=None):
+        return self._has_role(request, self.change_roles)
+
+    def has_add_permission(self, request):
+        return self.can_add and self._has_role(request, self.change_roles)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.can_delete and self._has_role(request, self.change_roles)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scope = getattr(queryset, "visible_to", None)
+        return scope(request.user) if scope else queryset
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(RoleScopedAdmin):
+    list_display = ["code", "name", "short_name", "level", "parent", "is_model_village", "is_star_village", "active"]
+    list_filter = ["level", "is_model_village", "is_star_village", "active"]
+    list_editable = ["is_model_village", "is_star_village"]
+    search_fields = ["code", "name", "short_name"]
+    list_select_related = ["parent"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["path"]
+
+    def save_model(self, request, obj, form, change):
+        obj.path = obj.compute_path()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(User)
+class UserAdmin(RoleScopedAdmin, BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "unit", "is_active", "last_login"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "full_name", "unit__name"]
+    list_select_related = ["unit"]
+    raw_id_fields = ["unit"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Person"), {"fields": ["full_name", "email"]}),
+        (_("Role and scope"), {"fields": ["role", "unit", "is_active"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["username", "full_name", "role", "unit", "password1", "password2"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+
+class CodeTableAdmin(RoleScopedAdmin):
+    list_display = ["code", "name", "short_name", "parent", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "name", "short_name"]
+    list_select_related = ["parent"]
+
+
+for code_model in (Gender, Ethnicity, PoliticalStatus, Education, Degree, HealthStatus):
+    admin.site.register(code_model, CodeTableAdmin)

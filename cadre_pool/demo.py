@@ -1,0 +1,204 @@
+"""A deterministic, made-up Enyang district for demonstrations and tests.
+
+Names are drawn at random from common characters, ID numbers are generated to
+pass the GB 11643 check and phones use the 1390000xxxx block: nothing here is
+meant to describe a real person.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from cadre_pool.models import OrgUnit, Role, User
+from candidates.identity import id_check_char
+from candidates.models import Candidate, PoolEvent, PoolStatus, SourceCategory
+
+DISTRICT_CODE = "511903000000"
+DEMO_PASSWORD = "Cadre-Demo-2026"  # noqa: S105 - published on purpose; refused when DEBUG is off
+
+# The four villages of the district's own report always get candidates.
+FEATURED_VILLAGES = ["511903100213", "511903112206", "511903102215", "511903105219"]
+MODEL_VILLAGES = ["511903100213", "511903112206", "511903102215", "511903105219", "511903101201", "511903113203"]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    role: str
+    unit_code: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("district", "区委组织部 示例干部", Role.DISTRICT_STAFF, DISTRICT_CODE),
+    DemoAccount("mingyang", "明阳镇 组织委员（示例）", Role.ORGANISER, "511903100000"),
+    DemoAccount("guangong", "关公镇 组织委员（示例）", Role.ORGANISER, "511903112000"),
+    DemoAccount("leader", "分管领导（示例）", Role.DISTRICT_LEADER, DISTRICT_CODE),
+    DemoAccount("admin", "系统管理员（示例）", Role.SYSTEM_ADMIN, DISTRICT_CODE),
+    DemoAccount("auditor", "审计管理员（示例）", Role.AUDIT_ADMIN, DISTRICT_CODE),
+]
+
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
+    "薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文苟岳冉"
+)
+GIVEN_MALE = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆帅旭宁龙林阳成兵东海峰建国文志勇永江川"
+GIVEN_FEMALE = "芳娜敏静丽艳娟霞燕玲婷雪琳洁颖慧倩晶莉梅兰红英华萍琴云秀凤"
+
+WEIGHTED = {
+    "source": [
+        (SourceCategory.MIGRANT_BUSINESS, 30),
+        (SourceCategory.COLLEGE_GRADUATE, 20),
+        (SourceCategory.VETERAN, 12),
+        (SourceCategory.WEALTH_LEADER, 12),
+        (SourceCategory.RETURNEE_ENTREPRENEUR, 12),
+        (SourceCategory.VILLAGE_CADRE, 10),
+        (SourceCategory.OTHER, 4),
+    ],
+    "status": [
+        (PoolStatus.IN_POOL, 60),
+        (PoolStatus.FILED, 8),
+        (PoolStatus.WILLING, 7),
+        (PoolStatus.CONTACTED, 7),
+        (PoolStatus.PROSPECT, 8),
+        (PoolStatus.PROMOTED, 6),
+        (PoolStatus.EXITED, 4),
+    ],
+    "political": [("01", 60), ("02", 10), ("03", 10), ("13", 20)],
+    "education": [("21", 25), ("31", 35), ("61", 18), ("41", 6), ("44", 4), ("71", 12)],
+}
+
+FUNNEL = [PoolStatus.PROSPECT, PoolStatus.CONTACTED, PoolStatus.WILLING, PoolStatus.FILED, PoolStatus.IN_POOL]
+# Address codes of the issuing place at issue time: the district and its predecessors.
+ID_AREA_CODES = ["511902", "511903", "511921", "511922"]
+
+
+def _pick(rng: random.Random, key: str):
+    values, weights = zip(*WEIGHTED[key], strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def make_id_number(rng: random.Random, birth: datetime.date, male: bool) -> str:
+    sequence = rng.randrange(0, 100) * 10 + rng.choice([1, 3, 5, 7, 9] if male else [0, 2, 4, 6, 8])
+    body = f"{rng.choice(ID_AREA_CODES)}{birth:%Y%m%d}{sequence:03d}"
+    return body + id_check_char(body)
+
+
+def make_name(rng: random.Random, male: bool) -> str:
+    pool = GIVEN_MALE if male else GIVEN_FEMALE
+    given = "".join(rng.choice(pool) for _ in range(rng.choice([1, 2, 2])))
+    return rng.choice(SURNAMES) + given
+
+
+@transaction.atomic
+def ensure_demo_accounts() -> list[tuple[DemoAccount, bool]]:
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in={a.unit_code for a in DEMO_ACCOUNTS})}
+    result = []
+    for account in DEMO_ACCOUNTS:
+        _user, created = User.objects.get_or_create(
+            username=account.username,
+            defaults={
+                "full_name": account.full_name,
+                "role": account.role,
+                "unit": units[account.unit_code],
+                "password": make_password(DEMO_PASSWORD),
+            },
+        )
+        result.append((account, created))
+    return result
+
+
+def _flag_model_villages() -> None:
+    OrgUnit.objects.filter(code__in=MODEL_VILLAGES).update(is_model_village=True)
+    OrgUnit.objects.filter(code__in=MODEL_VILLAGES[:2]).update(is_star_village=True)
+
+
+@transaction.atomic
+def seed_candidates(*, count: int, seed: int) -> int:
+    """Create `count` candidates deterministically; those already present are left alone."""
+    rng = random.Random(seed)
+    _flag_model_villages()
+    villages = list(OrgUnit.objects.villages().filter(path__startswith=f"{DISTRICT_CODE}/").order_by("code"))
+    by_code = {v.code: v for v in villages}
+    organisers = {u.unit_id: u for u in User.objects.filter(role=Role.ORGANISER)}
+    district_staff = User.objects.filter(role=Role.DISTRICT_STAFF).order_by("pk").first()
+    if district_staff is None:
+        raise ValueError("seed_candidates needs the demo accounts: run ensure_demo_accounts() first")
+    today = timezone.localdate()
+    existing = set(Candidate.objects.values_list("id_number", flat=True))
+
+    candidates, histories = [], []
+    for index in range(count):
+        village = by_code[FEATURED_VILLAGES[index]] if index < len(FEATURED_VILLAGES) else rng.choice(villages)
+        male = rng.random() < 0.7
+        age = min(48, max(22, int(rng.gauss(35, 6))))
+        birth = today - datetime.timedelta(days=age * 365 + rng.randrange(0, 365))
+        number = make_id_number(rng, birth, male)
+        political = _pick(rng, "political")
+        party_entry = None
+        if political in {"01", "02"}:
+            party_entry = birth + datetime.timedelta(days=365 * rng.randint(18, max(18, age - 1)))
+            party_entry = min(party_entry, today - datetime.timedelta(days=30))
+        status = _pick(rng, "status")
+        row = Candidate(
+            name=make_name(rng, male),
+            gender_id="1" if male else "2",
+            ethnicity_id="01" if rng.random() < 0.98 else "03",
+            birth_date=birth,
+            id_number=number,
+            phone=f"1390000{rng.randrange(0, 10000):04d}",
+            political_status_id=political,
+            party_entry_date=party_entry,
+            education_id=_pick(rng, "education"),
+            source_category=_pick(rng, "source"),
+            township_id=village.parent_id,
+            village=village,
+            status=status,
+            notes="",
+        )
+        # Draw the history even for a skipped row so the random sequence stays the same.
+        history = _history(rng, status, today)
+        if number in existing:
+            continue
+        existing.add(number)
+        candidates.append(row)
+        histories.append(history)
+
+    Candidate.objects.bulk_create(candidates, batch_size=1000)
+    events = []
+    for candidate, history in zip(candidates, histories, strict=True):
+        actor = organisers.get(candidate.township_id, district_staff)
+        previous = ""
+        for to_status, when in history:
+            decided = to_status in {PoolStatus.IN_POOL, PoolStatus.PROMOTED, PoolStatus.EXITED}
+            events.append(
+                PoolEvent(
+                    candidate=candidate,
+                    from_status=previous,
+                    to_status=to_status,
+                    reason="示例数据" if to_status != PoolStatus.EXITED else "本人意愿（示例数据）",
+                    actor=district_staff if decided else actor,
+                    actor_role=Role.DISTRICT_STAFF if decided else actor.role,
+                    approved_by=district_staff if decided else None,
+                    created_at=when,
+                )
+            )
+            previous = to_status
+    PoolEvent.objects.bulk_create(events, batch_size=2000)
+    return len(candidates)
+
+
+def _history(rng: random.Random, status: str, today: datetime.date) -> list[tuple[str, datetime.datetime]]:
+    steps = FUNNEL[: FUNNEL.index(status) + 1] if status in FUNNEL else [*FUNNEL, status]
+    start = today - datetime.timedelta(days=rng.randint(60, 720))
+    span = (today - start).days
+    moments = sorted(rng.randint(0, span) for _ in steps)
+    tz = timezone.get_current_timezone()
+    return [
+        (step, datetime.datetime.combine(start + datetime.timedelta(days=d), datetime.time(9, 30), tzinfo=tz))
+        for step, d in zip(steps, moments, strict=True)
+    ]

@@ -1,0 +1,16 @@
+from django.conf.urls.i18n import set_language
+from django.contrib import admin
+from django.urls import include, path
+
+from cadre_pool import views
+from cadre_pool.access import PUBLIC, access
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
+    path("candidates/", include("candidates.urls")),
+    path("admin/", admin.site.urls),
+]

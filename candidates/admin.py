@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from cadre_pool.admin import RoleScopedAdmin
+from cadre_pool.models import Role
+from candidates.models import Candidate, PoolEvent
+from candidates.services import update_candidate
+
+
+class PoolEventInline(admin.TabularInline):
+    model = PoolEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "reason", "actor", "approved_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "approved_by")
+
+
+@admin.register(Candidate)
+class CandidateAdmin(RoleScopedAdmin):
+    view_roles = frozenset({Role.ORGANISER, Role.DISTRICT_STAFF})
+    change_roles = frozenset({Role.ORGANISER, Role.DISTRICT_STAFF})
+    # New files and status changes go through the application pages, which record pool events.
+    can_add = False
+    list_display = ["name", "township", "village", "gender", "birth_date", "political_status", "status"]
+    list_filter = ["status", "source_category", "gender"]
+    search_fields = ["name", "id_number"]
+    list_select_related = ["township", "village", "gender", "political_status"]
+    raw_id_fields = ["village"]
+    readonly_fields = ["township", "status", "version", "created_by", "created_at", "updated_at"]
+    inlines = [PoolEventInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.strip())
+
+    def save_model(self, request, obj, form, change):
+        update_candidate(
+            actor=request.user,
+            candidate_id=obj.pk,
+            expected_version=obj.version,
+            fields={name: form.cleaned_data[name] for name in form.changed_data},
+        )
+
+
+@admin.register(PoolEvent)
+class PoolEventAdmin(RoleScopedAdmin):
+    view_roles = frozenset({Role.ORGANISER, Role.DISTRICT_STAFF})
+    change_roles = frozenset()
+    can_add = False
+    list_display = ["created_at", "candidate", "from_status", "to_status", "actor", "approved_by"]
+    list_filter = ["to_status"]
+    list_select_related = ["candidate", "actor", "approved_by"]
+    search_fields = ["candidate__name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(candidate__in=Candidate.objects.visible_to(request.user))

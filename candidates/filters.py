@@ -1,0 +1,107 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
+from candidates.forms import VillageChoiceField
+from candidates.identity import normalise_id_number
+from candidates.models import Candidate, PoolStatus, SourceCategory
+
+
+class VillageFilter(django_filters.ModelChoiceFilter):
+    field_class = VillageChoiceField
+
+
+# An empty filter means "any": say so instead of django-filter's dashes.
+ALL = _("all")
+
+
+def _years_ago(years: int) -> datetime.date:
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+class CandidateFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("search"), method="filter_text")
+    township = django_filters.ModelChoiceFilter(label=_("township"), queryset=OrgUnit.objects.none(), empty_label=ALL)
+    village = VillageFilter(label=_("village"), queryset=OrgUnit.objects.none(), empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("pool status"), choices=PoolStatus.choices, empty_label=ALL)
+    source_category = django_filters.ChoiceFilter(
+        label=_("source category"), choices=SourceCategory.choices, empty_label=ALL
+    )
+    gender = django_filters.ModelChoiceFilter(
+        label=_("gender"), queryset=Gender.objects.filter(code__in=["1", "2"]), empty_label=ALL
+    )
+    age_min = django_filters.NumberFilter(label=_("age from"), method="filter_age_min", min_value=0, max_value=120)
+    age_max = django_filters.NumberFilter(label=_("age to"), method="filter_age_max", min_value=0, max_value=120)
+    education = django_filters.ModelChoiceFilter(
+        label=_("education"),
+        queryset=Education.objects.filter(parent__isnull=True),
+        method="filter_education",
+        empty_label=ALL,
+    )
+    political_status = django_filters.ModelChoiceFilter(
+        label=_("political status"), queryset=PoliticalStatus.objects.all(), empty_label=ALL
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("sort by"),
+        empty_label=_("default order"),
+        fields=(
+            ("name", "name"),
+            ("birth_date", "birth_date"),
+            ("township__code", "township"),
+            ("status", "status"),
+            ("created_at", "created_at"),
+        ),
+        field_labels={
+            "name": _("name"),
+            "birth_date": _("birth date"),
+            "township__code": _("township"),
+            "status": _("pool status"),
+            "created_at": _("created at"),
+        },
+    )
+
+    class Meta:
+        model = Candidate
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        townships = OrgUnit.objects.townships().visible_to(user)
+        self.filters["township"].queryset = townships
+        self.filters["village"].queryset = (
+            OrgUnit.objects.villages().visible_to(user).select_related("parent").order_by("code")
+        )
+        if user.is_organiser:
+            del self.filters["township"]
+        for field in self.form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        number = normalise_id_number(value)
+        if number.isdigit() or (number[:-1].isdigit() and number.endswith("X")):
+            return queryset.filter(Q(id_number__startswith=number) | Q(phone__startswith=number))
+        return queryset.filter(name__contains=value)
+
+    def filter_age_min(self, queryset, name, value):
+        # Age ≥ n means born on or before the date n years ago.
+        return queryset.filter(birth_date__lte=_years_ago(int(value)))
+
+    def filter_age_max(self, queryset, name, value):
+        # Age ≤ n means born after the date n + 1 years ago.
+        return queryset.filter(birth_date__gt=_years_ago(int(value) + 1))
+
+    def filter_education(self, queryset, name, value):
+        return queryset.filter(Q(education=value) | Q(education__parent=value))

@@ -1,0 +1,25 @@
+"""Test settings: the real settings, with defaults that suit a test run and a fast password hasher."""
+
+import os
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cadre_pool")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Playwright's sync API runs an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from cadre_pool.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The live server for browser journeys speaks plain HTTP on 127.0.0.1.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
