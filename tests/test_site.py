@@ -161,3 +161,22 @@ def test_every_message_has_a_chinese_translation():
     entries = po.split("\n\n")[1:]
     untranslated = [e for e in entries if e.rstrip().endswith('msgstr ""') and 'msgstr ""\n"' not in e]
     assert untranslated == []
+
+
+def test_create_account_binds_role_and_unit(reference, monkeypatch):
+    from django.core.management.base import CommandError
+
+    from cadre_pool.models import User
+
+    monkeypatch.setenv("CADRE_PASSWORD", "Strong-Pass-2026")
+    call_command("create_account", "yangzw", "--role", "organiser", "--unit", "511903100000", "--full-name", "杨组委")
+    user = User.objects.get(username="yangzw")
+    assert (user.role, user.unit.code, user.check_password("Strong-Pass-2026")) == ("organiser", "511903100000", True)
+    monkeypatch.setenv("CADRE_PASSWORD", "password")
+    with pytest.raises(CommandError):
+        call_command("create_account", "weak", "--role", "organiser", "--unit", "511903100000")
+    with pytest.raises(CommandError):
+        # An organiser bound to a district is refused.
+        monkeypatch.setenv("CADRE_PASSWORD", "Strong-Pass-2026")
+        call_command("create_account", "wrongunit", "--role", "organiser", "--unit", "511903000000")
+    assert not User.objects.filter(username__in=["weak", "wrongunit"]).exists()
