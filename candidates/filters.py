@@ -60,13 +60,16 @@ class CandidateFilter(django_filters.FilterSet):
             ("status", "status"),
             ("created_at", "created_at"),
         ),
-        field_labels={
-            "name": _("name"),
-            "birth_date": _("birth date"),
-            "township__code": _("township"),
-            "status": _("pool status"),
-            "created_at": _("created at"),
-        },
+        # Spelled out: django-filter's generic "(descending)" reads badly in Chinese.
+        choices=[
+            ("name", _("name, A to Z")),
+            ("-name", _("name, Z to A")),
+            ("-birth_date", _("youngest first")),
+            ("birth_date", _("oldest first")),
+            ("township", _("township")),
+            ("status", _("pool status")),
+            ("-created_at", _("newest files first")),
+        ],
     )
 
     class Meta:
