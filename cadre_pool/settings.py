@@ -177,6 +177,10 @@ if not DEBUG:
 # Business rules that a deployment may tune.
 CANDIDATE_MIN_AGE = env.int("CANDIDATE_MIN_AGE", default=18)
 CANDIDATE_MAX_AGE = env.int("CANDIDATE_MAX_AGE", default=45)
+# Cultivation: a candidate in the pool with no mentoring log for this many days is flagged.
+MENTORING_LOG_MAX_DAYS = env.int("MENTORING_LOG_MAX_DAYS", default=60)
+# Secondments ending within this many days appear on the to-do list.
+SECONDMENT_ENDING_SOON_DAYS = env.int("SECONDMENT_ENDING_SOON_DAYS", default=14)
 
 LOGGING = {
     "version": 1,

@@ -7,10 +7,12 @@ from cadre_pool.access import PUBLIC, access
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("todo/", views.todo_list, name="todo"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("candidates/", include("candidates.urls")),
+    path("cultivation/", include("mentorship.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,9 +3,11 @@ from django.db import connection
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from cadre_pool.access import ANY_ROLE, PUBLIC, access
+from cadre_pool import todo
+from cadre_pool.access import ANY_ROLE, PUBLIC, READERS, access
 from candidates.models import Candidate, PoolStatus
 
 
@@ -17,6 +19,17 @@ def home(request):
         counts = {row["status"]: row["n"] for row in rows}
     statuses = [(status, counts.get(status.value, 0)) for status in PoolStatus]
     return render(request, "cadre_pool/home.html", {"statuses": statuses, "total": sum(counts.values())})
+
+
+@access(READERS)
+def todo_list(request):
+    """待办: what needs action in the user's scope today, gathered from every app."""
+    items = todo.items_for(request.user, timezone.localdate())
+    kinds = sorted({(item.kind, item.kind_label) for item in items})
+    selected = request.GET.get("kind", "")
+    if selected:
+        items = [item for item in items if item.kind == selected]
+    return render(request, "cadre_pool/todo.html", {"items": items, "kinds": kinds, "selected": selected})
 
 
 @never_cache

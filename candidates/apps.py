@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CandidatesConfig(AppConfig):
     name = "candidates"
     verbose_name = _("Candidates")
+
+    def ready(self):
+        from candidates import timeline  # noqa: F401 - registers the pool-event timeline provider

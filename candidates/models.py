@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import PARTY_MEMBER_CODES, Education, Ethnicity, Gender, OrgUnit, PoliticalStatus, Role
+from cadre_pool.scoping import township_scope
 from candidates.identity import (
     id_birth_date,
     id_gender_code,
@@ -67,12 +68,8 @@ def allowed_next_statuses(current: str, user) -> list[str]:
 class CandidateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one scoping rule for candidates: a user sees the candidates of their unit's subtree."""
-        if not (user.is_authenticated and user.can_read_candidates and user.unit_id):
-            return self.none()
-        unit = user.unit
-        if unit.level == OrgUnit.Level.TOWNSHIP:
-            return self.filter(township_id=unit.pk)
-        return self.filter(township__path__startswith=unit.path)
+        scope = township_scope(user)
+        return self.none() if scope is None else self.filter(scope)
 
     def for_list(self):
         return self.select_related("township", "village", "gender", "political_status", "education")

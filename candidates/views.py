@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from cadre_pool import panels, timeline
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from candidates.filters import CandidateFilter
 from candidates.forms import CandidateForm, StatusChangeForm
@@ -48,6 +49,11 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         allowed = allowed_next_statuses(self.object.status, self.request.user)
         context["status_form"] = StatusChangeForm(allowed=allowed) if allowed else None
+        kind = self.request.GET.get("kind") or None
+        context["timeline"] = timeline.for_candidate(self.object, kind=kind)
+        context["timeline_kinds"] = timeline.kinds()
+        context["timeline_kind"] = kind or ""
+        context["panels"] = panels.for_candidate(self.object, self.request.user)
         return context
 
 

@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MentorshipConfig(AppConfig):
-    """Cultivation (育得强): mentors, placements and secondments arrive with the cultivation issue."""
+    """Cultivation (育得强): mentors, mentoring logs, growth plans, placements, secondments, courses."""
 
     name = "mentorship"
     verbose_name = _("Cultivation")
+
+    def ready(self):
+        # Registers the cultivation panel, timeline entries and to-do items with cadre_pool.
+        from mentorship import hooks  # noqa: F401

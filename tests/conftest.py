@@ -3,6 +3,7 @@ from django.conf import settings
 
 from cadre_pool.models import OrgUnit, Role
 from cadre_pool.reference import DEFAULT_DIVISIONS_FILE, load_code_tables, load_divisions
+from mentorship.reference import ensure_post_types
 from tests.factories import CandidateFactory, UserFactory
 
 DISTRICT = "511903000000"
@@ -29,6 +30,7 @@ def reference(db):
     if not OrgUnit.objects.filter(code=DISTRICT).exists():
         load_code_tables()
         load_divisions(DEFAULT_DIVISIONS_FILE)
+        ensure_post_types()
     return {code: OrgUnit.objects.get(code=code) for code in (DISTRICT, MINGYANG, GUANGONG, QILONGSHAN, XINAN)}
 
 

@@ -13,7 +13,9 @@ from tests.factories import CandidateFactory
 # Session read, user with unit, session write, then the page's own: for the list the count, the rows and
 # the filter drop-downs (village, gender, education, political status, and township above a township).
 LIST_BUDGET = {"organiser": 9, "district_staff": 10}
-DETAIL_BUDGET = 5  # session ×2, user, candidate with its codes, pool events with their actors
+# Session ×2, user, candidate with its codes, pool events with their actors, and the six kinds of
+# cultivation record (mentors, logs, plan, posts, secondments, courses) shared by the panel and timeline.
+DETAIL_BUDGET = 11
 HOME_BUDGET = 4
 
 

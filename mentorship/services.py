@@ -1,0 +1,261 @@
+"""Writes for cultivation records. Each function checks scope and rules and saves atomically."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from candidates.models import Candidate, PoolStatus
+from mentorship.models import (
+    Mentor,
+    MentorAssignment,
+    MentoringLog,
+    Placement,
+    PlanItem,
+    Secondment,
+    TrainingCourse,
+)
+
+# Cultivation is for people on file or in the pool, not for those who left or were promoted.
+CULTIVATED_STATUSES = frozenset({PoolStatus.FILED, PoolStatus.IN_POOL})
+
+
+def _candidate_for_update(actor, candidate_id: int) -> Candidate:
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    candidate = Candidate.objects.visible_to(actor).select_for_update().get(pk=candidate_id)
+    if candidate.status not in CULTIVATED_STATUSES:
+        raise ValidationError(
+            _("Cultivation records are kept for candidates on file or in the pool; this one is “%(status)s”.")
+            % {"status": candidate.get_status_display()}
+        )
+    return candidate
+
+
+def _save(record):
+    record.full_clean()
+    record.save()
+    return record
+
+
+def _apply(record, fields: dict, allowed: tuple[str, ...]):
+    for name, value in fields.items():
+        if name.removesuffix("_id") in allowed:
+            setattr(record, name, value)
+    return record
+
+
+MENTOR_FIELDS = ("name", "role", "work_unit", "township", "phone", "active", "capacity", "user")
+
+
+@transaction.atomic
+def save_mentor(*, actor, fields: dict, mentor_id: int | None = None) -> Mentor:
+    """Create or change a mentor in the register; organisers keep their own township's register."""
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    mentors = Mentor.objects.visible_to(actor).select_for_update()
+    mentor = Mentor() if mentor_id is None else mentors.get(pk=mentor_id)
+    _apply(mentor, fields, MENTOR_FIELDS)
+    if actor.is_organiser:
+        mentor.township = actor.unit
+    elif not mentor.township_id or not mentor.township.path.startswith(actor.unit.path):
+        raise PermissionDenied
+    return _save(mentor)
+
+
+@transaction.atomic
+def assign_mentor(
+    *,
+    actor,
+    candidate_id: int,
+    mentor_id: int,
+    is_lead: bool = False,
+    start_date: datetime.date | None = None,
+    confirm_over_capacity: bool = False,
+) -> MentorAssignment:
+    """Add a mentor to a candidate. The first mentor is the lead; naming a new lead demotes the old one."""
+    candidate = _candidate_for_update(actor, candidate_id)
+    # Locking the mentor serialises assignments to them, so two organisers cannot both take the last place.
+    mentor = Mentor.objects.visible_to(actor).select_for_update().get(pk=mentor_id)
+    if not mentor.active:
+        raise ValidationError({"mentor": _("This mentor is no longer active.")})
+    current = mentor.assignments.filter(end_date__isnull=True).count()
+    if current >= mentor.capacity and not confirm_over_capacity:
+        raise ValidationError(
+            {
+                "confirm_over_capacity": _(
+                    "%(mentor)s already coaches %(count)d of at most %(capacity)d candidates. "
+                    "Tick the confirmation to assign beyond the limit."
+                )
+                % {"mentor": mentor.name, "count": current, "capacity": mentor.capacity}
+            },
+            code="over_capacity",
+        )
+    current_lead = candidate.mentor_assignments.filter(is_lead=True, end_date__isnull=True).first()
+    if current_lead is None:
+        is_lead = True
+    elif is_lead:
+        current_lead.is_lead = False
+        current_lead.save(update_fields=["is_lead"])
+    assignment = MentorAssignment(
+        candidate=candidate,
+        mentor=mentor,
+        is_lead=is_lead,
+        recorded_by=actor,
+        **({"start_date": start_date} if start_date else {}),
+    )
+    return _save(assignment)
+
+
+@transaction.atomic
+def end_assignment(*, actor, assignment_id: int, end_date: datetime.date, reason: str) -> MentorAssignment:
+    """End a mentor's coaching. When the lead leaves, the longest-serving other mentor becomes lead."""
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    assignment = (
+        MentorAssignment.objects.visible_to(actor).select_for_update().get(pk=assignment_id, end_date__isnull=True)
+    )
+    if not reason.strip():
+        raise ValidationError({"end_reason": _("Say why the mentoring ends.")})
+    assignment.end_date = end_date
+    assignment.end_reason = reason.strip()
+    was_lead = assignment.is_lead
+    assignment.is_lead = False
+    assignment.full_clean()
+    assignment.save(update_fields=["end_date", "end_reason", "is_lead"])
+    if was_lead:
+        successor = (
+            MentorAssignment.objects.filter(candidate_id=assignment.candidate_id, end_date__isnull=True)
+            .order_by("start_date", "pk")
+            .first()
+        )
+        if successor is not None:
+            successor.is_lead = True
+            successor.save(update_fields=["is_lead"])
+    return assignment
+
+
+LOG_FIELDS = ("mentor", "date", "kind", "content", "mentor_comment")
+
+
+@transaction.atomic
+def record_mentoring_log(*, actor, candidate_id: int, fields: dict) -> MentoringLog:
+    candidate = _candidate_for_update(actor, candidate_id)
+    log = _apply(MentoringLog(candidate=candidate, recorded_by=actor), fields, LOG_FIELDS)
+    if log.mentor_id and not candidate.mentor_assignments.filter(mentor_id=log.mentor_id).exists():
+        raise ValidationError({"mentor": _("Choose one of this candidate's mentors.")})
+    return _save(log)
+
+
+PLAN_FIELDS = ("kind", "goal", "due_date", "status")
+
+
+@transaction.atomic
+def add_plan_item(*, actor, candidate_id: int, fields: dict) -> PlanItem:
+    candidate = _candidate_for_update(actor, candidate_id)
+    return _save(_apply(PlanItem(candidate=candidate, recorded_by=actor), fields, PLAN_FIELDS))
+
+
+@transaction.atomic
+def set_plan_item_status(*, actor, plan_item_id: int, status: str) -> PlanItem:
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    item = PlanItem.objects.visible_to(actor).select_for_update().get(pk=plan_item_id)
+    item.status = status
+    item.full_clean()
+    item.save(update_fields=["status"])
+    return item
+
+
+def _fill_plan_item(*, candidate: Candidate, plan_item: PlanItem | None, kind: str) -> PlanItem | None:
+    """Starting a placement or secondment moves the matching plan item to "in progress"."""
+    if plan_item is None:
+        return None
+    if plan_item.candidate_id != candidate.pk or plan_item.kind != kind:
+        raise ValidationError({"plan_item": _("Choose an item of this candidate's plan of the same kind.")})
+    if plan_item.status == PlanItem.Status.PLANNED:
+        plan_item.status = PlanItem.Status.IN_PROGRESS
+        plan_item.save(update_fields=["status"])
+    return plan_item
+
+
+def _finish_plan_item(plan_item_id: int | None) -> None:
+    if plan_item_id:
+        PlanItem.objects.filter(pk=plan_item_id, status__in=PlanItem.OPEN_STATUSES).update(status=PlanItem.Status.DONE)
+
+
+PLACEMENT_FIELDS = ("post_type", "village", "start_date", "duties", "plan_item")
+
+
+@transaction.atomic
+def start_placement(*, actor, candidate_id: int, fields: dict) -> Placement:
+    candidate = _candidate_for_update(actor, candidate_id)
+    placement = _apply(Placement(candidate=candidate, recorded_by=actor), fields, PLACEMENT_FIELDS)
+    _check_village_in_scope(actor, placement.village, "village")
+    _fill_plan_item(candidate=candidate, plan_item=placement.plan_item, kind=PlanItem.Kind.POST)
+    return _save(placement)
+
+
+@transaction.atomic
+def end_placement(*, actor, placement_id: int, end_date: datetime.date, evaluation: str) -> Placement:
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    placement = Placement.objects.visible_to(actor).select_for_update().get(pk=placement_id, end_date__isnull=True)
+    if not evaluation.strip():
+        raise ValidationError({"evaluation": _("Write the evaluation of the placement.")})
+    placement.end_date = end_date
+    placement.evaluation = evaluation.strip()
+    placement.full_clean()
+    placement.save(update_fields=["end_date", "evaluation"])
+    _finish_plan_item(placement.plan_item_id)
+    return placement
+
+
+SECONDMENT_FIELDS = ("host_village", "mode", "planned_start", "planned_end", "override_reason", "plan_item")
+
+
+@transaction.atomic
+def plan_secondment(*, actor, candidate_id: int, fields: dict) -> Secondment:
+    """Plan a secondment of 3 to 6 months; only district staff may approve another length, with a reason."""
+    candidate = _candidate_for_update(actor, candidate_id)
+    secondment = _apply(Secondment(candidate=candidate, recorded_by=actor), fields, SECONDMENT_FIELDS)
+    if not actor.can_decide:
+        secondment.override_reason = ""
+    _check_village_in_scope(actor, secondment.host_village, "host_village")
+    _fill_plan_item(candidate=candidate, plan_item=secondment.plan_item, kind=PlanItem.Kind.SECONDMENT)
+    return _save(secondment)
+
+
+@transaction.atomic
+def end_secondment(
+    *, actor, secondment_id: int, actual_end: datetime.date, learned: str, host_evaluation: str
+) -> Secondment:
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    secondment = Secondment.objects.visible_to(actor).select_for_update().get(pk=secondment_id)
+    secondment.actual_end = actual_end
+    secondment.learned = learned.strip()
+    secondment.host_evaluation = host_evaluation.strip()
+    secondment.full_clean()
+    secondment.save(update_fields=["actual_end", "learned", "host_evaluation"])
+    if secondment.host_evaluation:
+        _finish_plan_item(secondment.plan_item_id)
+    return secondment
+
+
+COURSE_FIELDS = ("name", "organiser", "start_date", "end_date", "hours", "result")
+
+
+@transaction.atomic
+def record_course(*, actor, candidate_id: int, fields: dict) -> TrainingCourse:
+    candidate = _candidate_for_update(actor, candidate_id)
+    return _save(_apply(TrainingCourse(candidate=candidate, recorded_by=actor), fields, COURSE_FIELDS))
+
+
+def _check_village_in_scope(actor, village, field: str) -> None:
+    # Host villages may lie in another township of the district (model villages are few),
+    # but never outside the actor's district.
+    district_path = actor.unit.path if not actor.is_organiser else actor.unit.parent.path
+    if village is not None and not village.path.startswith(district_path):
+        raise ValidationError({field: _("Choose a village of your district.")})
