@@ -71,3 +71,14 @@ class CandidateFactory(factory.django.DjangoModelFactory):
             PoolEvent.objects.create(
                 candidate=obj, from_status="", to_status=obj.status, actor=actor, actor_role=actor.role
             )
+
+
+class MentorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentorship.Mentor"
+
+    name = factory.Sequence(lambda n: f"导师{n}")
+    role = "village_secretary"
+    work_unit = "骑龙山村党支部书记"
+    phone = factory.Sequence(lambda n: f"1370000{n % 10000:04d}")
+    capacity = 3

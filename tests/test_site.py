@@ -180,3 +180,19 @@ def test_create_account_binds_role_and_unit(reference, monkeypatch):
         monkeypatch.setenv("CADRE_PASSWORD", "Strong-Pass-2026")
         call_command("create_account", "wrongunit", "--role", "organiser", "--unit", "511903000000")
     assert not User.objects.filter(username__in=["weak", "wrongunit"]).exists()
+
+
+def test_demo_cultivation_is_valid_and_created_once(reference):
+    from mentorship.demo import seed_cultivation
+    from mentorship.models import Mentor, MentorAssignment, MentoringLog, Placement, Secondment
+
+    ensure_demo_accounts()
+    seed_candidates(count=80, seed=3)
+    OrgUnit.objects.filter(code__in=FEATURED_VILLAGES).update(is_model_village=True)
+    assert seed_cultivation(seed=3, district_code="511903000000") > 0
+    assert seed_cultivation(seed=3, district_code="511903000000") == 0
+    for model in (Mentor, MentorAssignment, MentoringLog, Placement, Secondment):
+        for row in model.objects.all():
+            row.full_clean()
+    in_pool = Candidate.objects.filter(status="in_pool").count()
+    assert MentorAssignment.objects.filter(is_lead=True).count() == in_pool

@@ -116,3 +116,35 @@ def _shot(name):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{name}.png"
+
+
+def test_every_page_fits_a_phone_screen(mobile_page, live_server, organiser, reference, district_staff):
+    """No page is wider than a 390 px phone: tables scroll inside their card, forms stack."""
+    from mentorship.models import PostType
+    from tests.factories import MentorFactory
+
+    page = mobile_page
+    candidate = CandidateFactory(township=reference[MINGYANG], village=reference[QILONGSHAN], name="宽度测试")
+    mentor = MentorFactory(township=reference[MINGYANG])
+    assert PostType.objects.exists()
+    log_in(page, live_server, "mingyang")
+    paths = [
+        "/",
+        "/candidates/",
+        "/candidates/new/",
+        f"/candidates/{candidate.pk}/",
+        f"/candidates/{candidate.pk}/edit/",
+        f"/cultivation/candidates/{candidate.pk}/",
+        f"/cultivation/candidates/{candidate.pk}/mentors/",
+        f"/cultivation/candidates/{candidate.pk}/secondments/",
+        f"/cultivation/mentors/{mentor.pk}/edit/",
+        "/cultivation/mentors/",
+        "/todo/",
+    ]
+    too_wide = {}
+    for path in paths:
+        page.goto(live_server.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            too_wide[path] = overflow
+    assert too_wide == {}

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cadre_pool.demo import DEMO_PASSWORD, ensure_demo_accounts, seed_candidates
+from cadre_pool.demo import DEMO_PASSWORD, DISTRICT_CODE, ensure_demo_accounts, seed_candidates
 from cadre_pool.models import OrgUnit
 from cadre_pool.reference import load_code_tables
+from mentorship.demo import seed_cultivation
+from mentorship.reference import ensure_post_types
 
 
 class Command(BaseCommand):
@@ -28,9 +30,13 @@ class Command(BaseCommand):
         if not OrgUnit.objects.filter(code="511903000000").exists():
             raise CommandError("尚未载入恩阳区区划：请先运行 manage.py load_reference_data。")
         load_code_tables()
+        ensure_post_types()
         accounts = ensure_demo_accounts()
         created = seed_candidates(count=options["candidates"], seed=options["seed"])
         self.stdout.write(f"演示数据：新增后备力量 {created} 人（已有的保持不变）。")
+        mentors = seed_cultivation(seed=options["seed"], district_code=DISTRICT_CODE)
+        if mentors:
+            self.stdout.write(f"演示数据：新增成长导师 {mentors} 人及其帮带、岗位锻炼、挂职记录。")
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for account, _created in accounts:
