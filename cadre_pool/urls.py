@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("candidates/", include("candidates.urls")),
     path("cultivation/", include("mentorship.urls")),
+    path("management/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

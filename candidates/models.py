@@ -58,8 +58,12 @@ NEXT_STATUSES: dict[str, tuple[str, ...]] = {
 DECISION_STATUSES = frozenset({PoolStatus.IN_POOL, PoolStatus.PROMOTED, PoolStatus.EXITED})
 
 
-def allowed_next_statuses(current: str, user) -> list[str]:
+def allowed_next_statuses(current: str, user, *, decisions: bool = False) -> list[str]:
+    """Where this user may move a candidate. Leaving the pool (promotion, removal) is a recorded
+    decision with its own page, so it is offered only when `decisions` is asked for."""
     options = NEXT_STATUSES.get(current, ())
+    if current == PoolStatus.IN_POOL and not decisions:
+        options = ()
     if not user.can_decide:
         options = tuple(s for s in options if s not in DECISION_STATUSES)
     return list(options) if user.can_write_candidates else []

@@ -30,6 +30,10 @@ EDITABLE_FIELDS = (
 )
 
 
+# Leaving the pool from "in pool" is always a recorded decision, never a bare status change.
+POOL_DECISIONS = frozenset({PoolStatus.PROMOTED, PoolStatus.EXITED})
+
+
 def _editable(name: str) -> bool:
     # Accept both "gender" (an object) and "gender_id" (its code).
     return name.removesuffix("_id") in EDITABLE_FIELDS
@@ -97,10 +101,21 @@ def update_candidate(*, actor, candidate_id: int, expected_version: int, fields:
 
 
 @transaction.atomic
-def change_status(*, actor, candidate_id: int, to_status: str, reason: str = "") -> PoolEvent:
-    """Move a candidate to its next pool status, with the row locked so a decision is taken once."""
+def change_status(
+    *, actor, candidate_id: int, to_status: str, reason: str = "", via_decision: bool = False
+) -> PoolEvent:
+    """Move a candidate to its next pool status, with the row locked so a decision is taken once.
+
+    Removing someone from the pool or promoting them is recorded as a decision (with its reason
+    code, or post and village) by the management app, which passes `via_decision=True`.
+    """
     candidate = Candidate.objects.visible_to(actor).select_for_update().get(pk=candidate_id)
-    if to_status not in allowed_next_statuses(candidate.status, actor):
+    if candidate.status == PoolStatus.IN_POOL and to_status in POOL_DECISIONS and not via_decision:
+        raise ValidationError(
+            _("Removal from the pool and promotion are recorded as decisions, on the decision page."),
+            code="needs_decision",
+        )
+    if to_status not in allowed_next_statuses(candidate.status, actor, decisions=via_decision):
         if to_status in DECISION_STATUSES and not actor.can_decide and to_status in NEXT_STATUSES[candidate.status]:
             raise PermissionDenied(_("Only district staff may take this decision."))
         raise ValidationError(

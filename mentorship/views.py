@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django.views.generic import FormView, ListView
+from django.views.generic import ListView
 
+from cadre_pool import generic
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from candidates.models import Candidate
 from mentorship import forms, services
@@ -47,7 +47,7 @@ def mentor_edit(request, pk=None):
             return redirect("mentorship:mentors")
     title = _("Edit mentor") if mentor else _("New mentor")
     return render(
-        request, "mentorship/form.html", {"form": form, "title": title, "back": reverse("mentorship:mentors")}
+        request, "cadre_pool/form.html", {"form": form, "title": title, "back": reverse("mentorship:mentors")}
     )
 
 
@@ -69,53 +69,14 @@ def candidate_cultivation(request, pk):
     )
 
 
-class ServiceFormMixin:
-    """On a valid form, call `save(form)` (a service call); its ValidationErrors go back onto the form."""
-
-    def form_valid(self, form):
-        try:
-            self.save(form)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return super().form_valid(form)
-
-    def save(self, form):
-        raise NotImplementedError
-
-
-class CandidateActionView(RoleRequiredMixin, ServiceFormMixin, FormView):
-    """A form that adds a cultivation record to one candidate through a service function."""
-
-    allowed_roles = WRITERS
-    template_name = "mentorship/form.html"
-    title = ""
-
-    @cached_property
-    def candidate(self):
-        queryset = Candidate.objects.visible_to(self.request.user).select_related("township", "township__parent")
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "candidate": self.candidate}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=f"{self.title} · {self.candidate.name}", back=self.get_success_url(), **kwargs
-        )
-
+class CandidateActionView(generic.CandidateActionView):
     def get_success_url(self):
         return reverse("mentorship:candidate", args=[self.candidate.pk])
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    # Service errors name model fields; those not on the form go to the top of it.
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+class RecordActionView(generic.RecordActionView):
+    def get_success_url(self):
+        return reverse("mentorship:candidate", args=[self.record.candidate_id])
 
 
 class AssignMentorView(CandidateActionView):
@@ -178,28 +139,6 @@ class CourseView(CandidateActionView):
 
     def save(self, form):
         services.record_course(actor=self.request.user, candidate_id=self.candidate.pk, fields=form.cleaned_data)
-
-
-class RecordActionView(RoleRequiredMixin, ServiceFormMixin, FormView):
-    """A form that closes one cultivation record (an assignment, a placement, a secondment)."""
-
-    allowed_roles = WRITERS
-    template_name = "mentorship/form.html"
-    model = None
-    title = ""
-
-    @cached_property
-    def record(self):
-        queryset = self.model.objects.visible_to(self.request.user).select_related("candidate")
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=f"{self.title} · {self.record.candidate.name}", back=self.get_success_url(), **kwargs
-        )
-
-    def get_success_url(self):
-        return reverse("mentorship:candidate", args=[self.record.candidate_id])
 
 
 class EndAssignmentView(RecordActionView):

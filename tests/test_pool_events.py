@@ -47,7 +47,9 @@ def test_every_status_change_writes_one_event(organiser, district_staff, referen
     ]
     for actor, target in path:
         before = PoolEvent.objects.filter(candidate=candidate).count()
-        event = change_status(actor=actor, candidate_id=candidate.pk, to_status=target, reason="测试")
+        event = change_status(
+            actor=actor, candidate_id=candidate.pk, to_status=target, reason="测试", via_decision=True
+        )
         candidate.refresh_from_db()
         assert candidate.status == target
         assert PoolEvent.objects.filter(candidate=candidate).count() == before + 1
@@ -72,11 +74,25 @@ def test_skipping_a_step_is_refused_and_writes_nothing(organiser, reference):
 
 
 def test_exit_needs_a_reason(district_staff, reference):
-    candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.IN_POOL)
-    with pytest.raises(ValidationError):
+    candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.FILED)
+    with pytest.raises(ValidationError) as info:
         change_status(actor=district_staff, candidate_id=candidate.pk, to_status=PoolStatus.EXITED, reason=" ")
+    assert "reason" in info.value.message_dict
+    candidate.refresh_from_db()
+    assert candidate.status == PoolStatus.FILED
+
+
+@pytest.mark.parametrize("target", [PoolStatus.PROMOTED, PoolStatus.EXITED])
+def test_leaving_the_pool_is_only_ever_a_recorded_decision(client, district_staff, reference, target):
+    candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.IN_POOL)
+    with pytest.raises(ValidationError) as info:
+        change_status(actor=district_staff, candidate_id=candidate.pk, to_status=target, reason="直接改")
+    assert info.value.code == "needs_decision"
+    client.force_login(district_staff)
+    client.post(reverse("candidates:change_status", args=[candidate.pk]), {"to_status": target, "reason": "x"})
     candidate.refresh_from_db()
     assert candidate.status == PoolStatus.IN_POOL
+    assert candidate.events.count() == 1
 
 
 def test_status_change_page_records_event(client, organiser, reference):
@@ -107,7 +123,9 @@ def test_a_decision_is_taken_once_under_concurrency(reference, district_staff):
     def decide(target):
         try:
             barrier.wait()
-            change_status(actor=district_staff, candidate_id=candidate.pk, to_status=target, reason="并发测试")
+            change_status(
+                actor=district_staff, candidate_id=candidate.pk, to_status=target, reason="并发测试", via_decision=True
+            )
             outcomes.append("ok")
         except ValidationError:
             outcomes.append("refused")

@@ -13,9 +13,10 @@ from tests.factories import CandidateFactory
 # Session read, user with unit, session write, then the page's own: for the list the count, the rows and
 # the filter drop-downs (village, gender, education, political status, and township above a township).
 LIST_BUDGET = {"organiser": 9, "district_staff": 10}
-# Session ×2, user, candidate with its codes, pool events with their actors, and the six kinds of
-# cultivation record (mentors, logs, plan, posts, secondments, courses) shared by the panel and timeline.
-DETAIL_BUDGET = 11
+# Session ×2, user, candidate with its codes, pool events with their actors, the six kinds of
+# cultivation record (mentors, logs, plan, posts, secondments, courses) and the three of management
+# (assessments, reviews, decisions), each shared by its panel and the timeline.
+DETAIL_BUDGET = 14
 HOME_BUDGET = 4
 
 

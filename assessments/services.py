@@ -1,0 +1,255 @@
+"""Writes for assessments, look-back reviews and decisions."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.evidence import check_upload, storage_name
+from assessments.models import Assessment, Decision, Evidence, Review, ReviewRound
+from candidates.models import Candidate, PoolStatus
+from candidates.services import change_status
+
+ASSESSMENT_FIELDS = ("kind", "date", "description", "rating")
+REVIEW_FIELDS = (
+    "political",
+    "political_comment",
+    "ability",
+    "ability_comment",
+    "style",
+    "style_comment",
+    "reputation",
+    "reputation_comment",
+    "votes_excellent",
+    "votes_good",
+    "votes_fair",
+    "votes_poor",
+    "conclusion",
+    "conclusion_note",
+)
+
+
+def _writer(actor):
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+
+
+def _decider(actor):
+    if not actor.can_decide:
+        raise PermissionDenied(_("Only district staff may take this decision."))
+
+
+@transaction.atomic
+def record_assessment(*, actor, candidate_id: int, fields: dict, files=()) -> Assessment:
+    """Record a key-task assessment with its evidence; a bad file writes nothing."""
+    _writer(actor)
+    candidate = Candidate.objects.visible_to(actor).get(pk=candidate_id)
+    assessment = Assessment(candidate=candidate, recorded_by=actor)
+    for name in ASSESSMENT_FIELDS:
+        if name in fields:
+            setattr(assessment, name, fields[name])
+    checked = [(upload, check_upload(upload)) for upload in files]
+    assessment.full_clean()
+    assessment.save()
+    for upload, (content_type, extension) in checked:
+        evidence = Evidence(
+            assessment=assessment,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        evidence.file.save(storage_name(extension), upload, save=False)
+        evidence.save()
+    return assessment
+
+
+@transaction.atomic
+def open_round(
+    *,
+    actor,
+    name: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    due_date: datetime.date,
+    candidate_ids: list[int] | None = None,
+) -> ReviewRound:
+    """Open a look-back round for the actor's unit: by default everyone in the pool there today."""
+    _decider(actor)
+    review_round = ReviewRound(
+        unit=actor.unit,
+        name=name,
+        period_start=period_start,
+        period_end=period_end,
+        due_date=due_date,
+        opened_by=actor,
+    )
+    review_round.full_clean()
+    review_round.save()
+    candidates = Candidate.objects.visible_to(actor).filter(status=PoolStatus.IN_POOL)
+    if candidate_ids is not None:
+        candidates = candidates.filter(pk__in=candidate_ids)
+    Review.objects.bulk_create(
+        [Review(round=review_round, candidate_id=pk) for pk in candidates.values_list("pk", flat=True)]
+    )
+    return review_round
+
+
+def _open_round_for_update(actor, round_id: int) -> ReviewRound:
+    review_round = ReviewRound.objects.visible_to(actor).select_for_update().get(pk=round_id)
+    if not review_round.is_open:
+        raise ValidationError(_("This round is closed; its reviews can no longer change."), code="round_closed")
+    return review_round
+
+
+@transaction.atomic
+def add_to_round(*, actor, round_id: int, candidate_ids: list[int]) -> int:
+    """Add candidates (in the pool, not yet in the round) to an open round."""
+    _decider(actor)
+    review_round = _open_round_for_update(actor, round_id)
+    present = review_round.reviews.values_list("candidate_id", flat=True)
+    new = (
+        Candidate.objects.visible_to(actor)
+        .filter(pk__in=candidate_ids, status=PoolStatus.IN_POOL)
+        .exclude(pk__in=present)
+        .values_list("pk", flat=True)
+    )
+    reviews = [Review(round=review_round, candidate_id=pk) for pk in new]
+    Review.objects.bulk_create(reviews)
+    return len(reviews)
+
+
+@transaction.atomic
+def fill_review(*, actor, review_id: int, fields: dict) -> Review:
+    """Fill or correct one review while its round is open; a removal or promotion proposal awaits a decision."""
+    _writer(actor)
+    review = Review.objects.visible_to(actor).select_for_update().select_related("round").get(pk=review_id)
+    _open_round_for_update(actor, review.round_id)
+    if review.proposal_status in {Review.ProposalStatus.ACCEPTED, Review.ProposalStatus.DECLINED}:
+        raise ValidationError(_("The district has already decided on this proposal."), code="decided")
+    for name in REVIEW_FIELDS:
+        if name in fields:
+            setattr(review, name, fields[name] if fields[name] is not None or name.startswith("votes") else "")
+    review.filled_by = actor
+    review.filled_at = timezone.now()
+    proposes = review.conclusion in {Review.Conclusion.REMOVE, Review.Conclusion.PROMOTE}
+    review.proposal_status = Review.ProposalStatus.PENDING if proposes else Review.ProposalStatus.NONE
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def close_round(*, actor, round_id: int) -> ReviewRound:
+    """Close a round: its reviews are locked from then on. Pending proposals can still be decided."""
+    _decider(actor)
+    review_round = _open_round_for_update(actor, round_id)
+    review_round.status = ReviewRound.Status.CLOSED
+    review_round.closed_at = timezone.now()
+    review_round.save(update_fields=["status", "closed_at"])
+    return review_round
+
+
+def _proposal(actor, review_id: int | None, candidate: Candidate, conclusion: str) -> Review | None:
+    if review_id is None:
+        return None
+    review = Review.objects.visible_to(actor).select_for_update().get(pk=review_id, candidate=candidate)
+    if review.proposal_status != Review.ProposalStatus.PENDING or review.conclusion != conclusion:
+        raise ValidationError(_("This proposal is not awaiting a decision."), code="not_pending")
+    return review
+
+
+def _decide(*, actor, candidate_id: int, to_status: str, review_id: int | None, decision: Decision) -> Decision:
+    _decider(actor)
+    # change_status locks the candidate row: of two concurrent decisions, the second finds it no longer in the pool.
+    candidate = Candidate.objects.visible_to(actor).select_for_update().get(pk=candidate_id)
+    if candidate.status != PoolStatus.IN_POOL:
+        raise ValidationError(
+            _("%(name)s is no longer in the pool (“%(status)s”): a decision has already been taken.")
+            % {"name": candidate.name, "status": candidate.get_status_display()},
+            code="already_decided",
+        )
+    conclusion = Review.Conclusion.REMOVE if decision.kind == Decision.Kind.EXIT else Review.Conclusion.PROMOTE
+    review = _proposal(actor, review_id, candidate, conclusion)
+    decision.candidate = candidate
+    decision.review = review
+    decision.decided_by = actor
+    decision.full_clean(exclude=["pool_event"])
+    if decision.kind == Decision.Kind.EXIT:
+        reason = f"{decision.get_exit_reason_display()}：{decision.note}"
+    else:
+        reason = f"{decision.post_label}（{decision.village}）{decision.note}".strip()
+    decision.pool_event = change_status(
+        actor=actor, candidate_id=candidate.pk, to_status=to_status, reason=reason, via_decision=True
+    )
+    decision.save()
+    if review is not None:
+        review.proposal_status = Review.ProposalStatus.ACCEPTED
+        review.save(update_fields=["proposal_status"])
+    return decision
+
+
+@transaction.atomic
+def decide_exit(
+    *,
+    actor,
+    candidate_id: int,
+    exit_reason: str,
+    note: str,
+    effective_date: datetime.date | None = None,
+    review_id: int | None = None,
+) -> Decision:
+    """调整出库: remove a candidate from the pool with a reason code and a note."""
+    decision = Decision(
+        kind=Decision.Kind.EXIT,
+        exit_reason=exit_reason,
+        note=(note or "").strip(),
+        effective_date=effective_date or timezone.localdate(),
+    )
+    return _decide(
+        actor=actor, candidate_id=candidate_id, to_status=PoolStatus.EXITED, review_id=review_id, decision=decision
+    )
+
+
+@transaction.atomic
+def decide_promotion(
+    *,
+    actor,
+    candidate_id: int,
+    post: str,
+    village,
+    effective_date: datetime.date | None = None,
+    post_other: str = "",
+    note: str = "",
+    review_id: int | None = None,
+) -> Decision:
+    """提拔使用: promote a candidate, recording the post, the village and the date."""
+    decision = Decision(
+        kind=Decision.Kind.PROMOTION,
+        post=post,
+        post_other=(post_other or "").strip(),
+        village=village,
+        note=(note or "").strip(),
+        effective_date=effective_date or timezone.localdate(),
+    )
+    return _decide(
+        actor=actor, candidate_id=candidate_id, to_status=PoolStatus.PROMOTED, review_id=review_id, decision=decision
+    )
+
+
+@transaction.atomic
+def decline_proposal(*, actor, review_id: int, note: str) -> Review:
+    """Keep the candidate in the pool despite a removal or promotion proposal."""
+    _decider(actor)
+    review = Review.objects.visible_to(actor).select_for_update().get(pk=review_id)
+    if review.proposal_status != Review.ProposalStatus.PENDING:
+        raise ValidationError(_("This proposal is not awaiting a decision."), code="not_pending")
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say why the proposal is declined.")})
+    review.proposal_status = Review.ProposalStatus.DECLINED
+    declined = _("Declined by the district")
+    review.conclusion_note = f"{review.conclusion_note}\n——{declined}：{note.strip()}"
+    review.save(update_fields=["proposal_status", "conclusion_note"])
+    return review
