@@ -70,11 +70,8 @@ class ReviewForm(StyledForm, forms.ModelForm):
         ]
         widgets = {"conclusion_note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field, _label in DIMENSIONS:
-            self.fields[field].required = True
-        self.fields["conclusion"].required = True
+    # The four ratings and the conclusion are required by Review.clean() (one message each),
+    # which also guards the service; the form does not repeat the check.
 
     def dimension_rows(self):
         return [(self[field], self[f"{field}_comment"]) for field, _label in DIMENSIONS]
@@ -113,8 +110,8 @@ class DeclineForm(StyledForm, forms.Form):
 
 
 class FiguresForm(StyledForm, forms.Form):
-    start = forms.DateField(label=_("from"), widget=DateInput(), required=False)
-    end = forms.DateField(label=_("to"), widget=DateInput(), required=False)
+    start = forms.DateField(label=_("period start"), widget=DateInput(), required=False)
+    end = forms.DateField(label=_("period end"), widget=DateInput(), required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -293,8 +293,8 @@ class DeclineProposalView(generic.RecordActionView):
 def pool_figures(request):
     """In the pool at the end of the period, and entries, promotions and exits (by reason) during it."""
     today = timezone.localdate()
-    form = forms.FiguresForm(request.GET or None)
     start, end = today.replace(month=1, day=1), today
+    form = forms.FiguresForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_valid():
         start = form.cleaned_data.get("start") or start
         end = form.cleaned_data.get("end") or end
