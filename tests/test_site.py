@@ -196,3 +196,18 @@ def test_demo_cultivation_is_valid_and_created_once(reference):
             row.full_clean()
     in_pool = Candidate.objects.filter(status="in_pool").count()
     assert MentorAssignment.objects.filter(is_lead=True).count() == in_pool
+
+
+def test_demo_management_backs_every_demo_decision(reference):
+    from assessments.demo import seed_management
+    from assessments.models import Decision, Review
+
+    ensure_demo_accounts()
+    seed_candidates(count=120, seed=5)
+    assert seed_management(seed=5, district_code="511903000000") > 0
+    assert seed_management(seed=5, district_code="511903000000") == 0
+    decided = Candidate.objects.filter(status__in=["promoted", "exited"]).count()
+    assert Decision.objects.count() == decided
+    for decision in Decision.objects.all():
+        decision.full_clean()
+    assert Review.objects.count() == Candidate.objects.filter(status="in_pool").count()

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.demo import seed_management
 from cadre_pool.demo import DEMO_PASSWORD, DISTRICT_CODE, ensure_demo_accounts, seed_candidates
 from cadre_pool.models import OrgUnit
 from cadre_pool.reference import load_code_tables
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         mentors = seed_cultivation(seed=options["seed"], district_code=DISTRICT_CODE)
         if mentors:
             self.stdout.write(f"演示数据：新增成长导师 {mentors} 人及其帮带、岗位锻炼、挂职记录。")
+        if seed_management(seed=options["seed"], district_code=DISTRICT_CODE):
+            self.stdout.write("演示数据：新增考察识别、决定记录和一批进行中的“回头看”。")
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for account, _created in accounts:
