@@ -1,0 +1,118 @@
+"""Meeting-ready Excel workbooks from any iterable of rows, in bounded memory.
+
+One writer serves every export (rosters, supply lists, logs, round results, statistics):
+a title row, a subtitle (filters, time, who), Chinese headers frozen and repeated on every
+printed page, column widths, wrapped text, A4 landscape, page numbers in the footer. Text
+that a spreadsheet would read as a formula is written as a plain string (S12).
+"""
+
+import datetime
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+HEADER_ROW = 3  # title, subtitle, header
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    value: Callable[[object], object]
+
+
+@dataclass(frozen=True)
+class Table:
+    sheet: str
+    title: str
+    subtitle: str
+    columns: list[Column]
+    rows: Iterable
+
+
+def safe(value):
+    """Values as a spreadsheet should store them: text never starts a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _cell(sheet, value, *, font=None, fill=None, border=None, alignment=None, number_format=None):
+    value = safe(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"  # stored as text: never evaluated
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    if border:
+        cell.border = border
+    if alignment:
+        cell.alignment = alignment
+    if number_format:
+        cell.number_format = number_format
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, datetime.date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def add_table(workbook: Workbook, table: Table, progress: Callable[[int], None] | None = None) -> int:
+    """Write one table as a sheet; returns the number of data rows."""
+    sheet = workbook.create_sheet(title=table.sheet[:31])
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.evenFooter.center.text = "第 &P 页，共 &N 页"
+
+    sheet.append([_cell(sheet, table.title, font=Font(size=16, bold=True))])
+    sheet.append([_cell(sheet, table.subtitle, font=Font(size=10, color="555555"))])
+    sheet.append(
+        [
+            _cell(sheet, column.header, font=Font(bold=True), fill=_HEADER_FILL, border=_BORDER, alignment=_WRAP)
+            for column in table.columns
+        ]
+    )
+    count = 0
+    for count, row in enumerate(table.rows, start=1):
+        sheet.append(
+            [_cell(sheet, column.value(row), border=_BORDER, alignment=_WRAP) for column in table.columns]
+        )
+        if progress and count % 1000 == 0:
+            progress(count)
+    return count
+
+
+def workbook_bytes(*tables: Table) -> bytes:
+    workbook = Workbook(write_only=True)
+    for table in tables:
+        add_table(workbook, table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
