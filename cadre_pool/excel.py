@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -42,6 +43,8 @@ def safe(value):
     """Values as a spreadsheet should store them: text never starts a formula."""
     if value is None:
         return ""
+    if isinstance(value, Promise):  # lazy translations
+        return str(value)
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None)
     return value
@@ -101,9 +104,7 @@ def add_table(workbook: Workbook, table: Table, progress: Callable[[int], None] 
     )
     count = 0
     for count, row in enumerate(table.rows, start=1):
-        sheet.append(
-            [_cell(sheet, column.value(row), border=_BORDER, alignment=_WRAP) for column in table.columns]
-        )
+        sheet.append([_cell(sheet, column.value(row), border=_BORDER, alignment=_WRAP) for column in table.columns])
         if progress and count % 1000 == 0:
             progress(count)
     return count

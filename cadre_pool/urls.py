@@ -2,12 +2,14 @@ from django.conf.urls.i18n import set_language
 from django.contrib import admin
 from django.urls import include, path
 
-from cadre_pool import views
+from cadre_pool import dashboard, views
 from cadre_pool.access import PUBLIC, access
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("todo/", views.todo_list, name="todo"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/townships/", dashboard.township_comparison, name="township_comparison"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),

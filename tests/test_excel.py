@@ -15,11 +15,13 @@ COLUMNS = [
 
 
 def _table(rows):
-    return Table(sheet="花名册", title="恩阳区村党组织书记后备力量花名册", subtitle="筛选：全部", columns=COLUMNS, rows=rows)
+    return Table(
+        sheet="花名册", title="恩阳区村党组织书记后备力量花名册", subtitle="筛选：全部", columns=COLUMNS, rows=rows
+    )
 
 
 def test_formulas_come_back_as_text_and_print_settings_are_set():
-    hostile = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR", "普通"]
+    hostile = ['=HYPERLINK("http://x","点我")', "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR", "普通"]
     rows = [{"n": i, "name": name, "born": datetime.date(1990, 5, 1)} for i, name in enumerate(hostile, 1)]
     sheet = load_workbook(io.BytesIO(workbook_bytes(_table(rows))))["花名册"]
     assert sheet["A1"].value == "恩阳区村党组织书记后备力量花名册"

@@ -29,7 +29,7 @@ def log_in(page, live_server, username):
 
 def test_organiser_files_a_candidate_fixing_a_bad_id(page, live_server, organiser, reference, screenshot):
     log_in(page, live_server, "mingyang")
-    page.get_by_role("link", name="新建档案").first.click()
+    page.get_by_role("link", name="新建信息档案").first.click()
     page.locator("#id_name").fill("周晓兰")
     page.locator("#id_id_number").fill(BAD_ID)
     page.locator("#id_phone").fill("139 0000 2233")

@@ -56,7 +56,7 @@ def test_round_reviews_and_decisions(page, live_server, organiser, district_staf
 
     # District staff decide both proposals.
     log_in(page, live_server, "district")
-    page.get_by_role("link", name="待决定").click()
+    page.get_by_role("link", name="待决定的建议").click()
     proposals = page.get_by_test_id("proposals")
     expect(proposals).to_contain_text("孙外出")
     screenshot("proposals")
@@ -81,6 +81,7 @@ def test_round_reviews_and_decisions(page, live_server, organiser, district_staf
     page.goto(f"{live_server.url}/candidates/{leaving.pk}/?kind=decision")
     expect(page.get_by_test_id("timeline")).to_contain_text("调整出库：迁出或长期外出")
 
+    page.get_by_role("link", name="统计分析").click()
     page.get_by_role("link", name="库情统计").click()
     expect(page.get_by_test_id("fig-promoted")).to_have_text("1")
     expect(page.get_by_test_id("fig-exited")).to_have_text("1")
