@@ -39,7 +39,9 @@ setup: $(VENV)/.requirements
 	$(RUN_ENV) $(MANAGE) seed_demo
 
 run: setup
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker for large exports (Ctrl-C stops both)"
+	@$(RUN_ENV) $(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.requirements-dev

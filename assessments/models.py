@@ -1,10 +1,7 @@
 """Management and use (管得活、用得好): key-task assessments, look-back reviews, decisions."""
 
-import os
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -12,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import OrgUnit
 from cadre_pool.scoping import township_scope
+from cadre_pool.storage import private_storage
 from candidates.models import Candidate, PoolEvent
 
 
@@ -82,24 +80,8 @@ class EvidenceQuerySet(models.QuerySet):
         return self.none() if scope is None else self.filter(scope)
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT, outside the static tree and with no URL of their own:
-    they are served only by the scoped evidence view. The root is read at use, not at import."""
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Evidence files have no public URL; use the evidence view.")
-
-
 def _private_storage():
-    return PrivateStorage()
+    return private_storage()
 
 
 class Evidence(models.Model):

@@ -8,6 +8,9 @@ class CadrePoolConfig(AppConfig):
     name = "cadre_pool"
     verbose_name = _("Organisation and accounts")
 
+    def ready(self):
+        from cadre_pool import roster  # noqa: F401 - registers the roster export
+
 
 class CadreAdminConfig(admin_apps.AdminConfig):
     default = False

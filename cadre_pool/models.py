@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool.storage import private_storage
+
 
 class OrgUnitQuerySet(models.QuerySet):
     def townships(self):
@@ -165,6 +167,11 @@ class User(AbstractUser):
     def is_organiser(self) -> bool:
         return self.role == Role.ORGANISER
 
+    @property
+    def can_reveal_identity(self) -> bool:
+        """May ask for full ID numbers and phones (each request is audited)."""
+        return self.is_active and self.role in CANDIDATE_WRITERS
+
 
 class CodeTableEntry(models.Model):
     """A row of a national code table: we store the code and show the name."""
@@ -225,3 +232,47 @@ class HealthStatus(CodeTableEntry):
     class Meta(CodeTableEntry.Meta):
         verbose_name = _("health (GB/T 2261.3)")
         verbose_name_plural = _("health statuses (GB/T 2261.3)")
+
+
+class ExportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # An export holds personal data: only the person who asked for it may see it.
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class Export(models.Model):
+    """A workbook built in the background for a large list; the page shows its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(max_length=30)
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    written = models.PositiveIntegerField(default=0)
+    file = models.FileField(storage=private_storage, upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename or self.kind
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.written / self.total)) if self.total else 0

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "django_tasks_db",
     "cadre_pool",
     "candidates",
     "mentorship",
@@ -177,6 +178,11 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Background work (large exports) runs in a database-backed worker: `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Exports with more rows than this are built in the background with a progress page.
+EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=5000)
 
 # Business rules that a deployment may tune.
 CANDIDATE_MIN_AGE = env.int("CANDIDATE_MIN_AGE", default=18)

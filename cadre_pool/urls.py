@@ -2,7 +2,7 @@ from django.conf.urls.i18n import set_language
 from django.contrib import admin
 from django.urls import include, path
 
-from cadre_pool import dashboard, views
+from cadre_pool import dashboard, export_views, views
 from cadre_pool.access import PUBLIC, access
 
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
+    path("candidates/roster/", export_views.roster_options, name="roster_options"),
+    path("exports/<int:pk>/", export_views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("candidates/", include("candidates.urls")),
     path("cultivation/", include("mentorship.urls")),
     path("management/", include("assessments.urls")),

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from cadre_pool import panels, timeline
+from cadre_pool import exports, panels, timeline
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from candidates.filters import CandidateFilter
 from candidates.forms import CandidateForm, StatusChangeForm
@@ -22,6 +22,12 @@ class CandidateListView(RoleRequiredMixin, FilterView):
     template_name = "candidates/candidate_list.html"
     paginate_by = PAGE_SIZE
     strict = False
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            # The roster reuses this list's filters and scope; see cadre_pool.roster.build_roster.
+            return exports.respond(request, "roster")
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return Candidate.objects.visible_to(self.request.user).for_list().order_by("township__code", "name", "pk")

@@ -1,0 +1,118 @@
+"""The roster (花名册) export of the candidate list, parsed back with openpyxl."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cadre_pool.models import Export
+from candidates.models import PoolStatus
+from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN
+from tests.factories import CandidateFactory
+
+FULL_ID = re.compile(r"\d{17}[\dX]")
+FULL_PHONE = re.compile(r"1[3-9]\d{9}")
+
+
+@pytest.fixture
+def listed(reference, district_staff):
+    rows = [
+        CandidateFactory(township=reference[MINGYANG], village=reference[QILONGSHAN], name='=HYPERLINK("x")'),
+        CandidateFactory(township=reference[MINGYANG], village=reference[QILONGSHAN], name="陈一"),
+        CandidateFactory(township=reference[MINGYANG], name="陈二", status=PoolStatus.FILED),
+        CandidateFactory(township=reference[GUANGONG], name="关三"),
+    ]
+    return rows
+
+
+def _sheet(response):
+    assert response.status_code == 200, response
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    ).active
+
+
+def _cells(sheet):
+    return [c for row in sheet.iter_rows() for c in row]
+
+
+def test_roster_matches_the_filtered_list_masked_and_meeting_ready(client, organiser, listed):
+    client.force_login(organiser)
+    params = {"status": "in_pool"}
+    listed_count = client.get(reverse("candidates:list"), params).context["paginator"].count
+    sheet = _sheet(client.get(reverse("candidates:list"), {**params, "export": "xlsx"}))
+    assert "村党组织书记后备力量花名册" in sheet["A1"].value
+    assert "状态：已入库" in sheet["A2"].value and "已脱敏" in sheet["A2"].value
+    headers = [c.value for c in sheet[3]]
+    assert headers[:4] == ["序号", "乡镇(街道)", "村(社区)", "姓名"]
+    data = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(data) == listed_count == 2
+    assert [row[0] for row in data] == [1, 2]
+    assert not any(c.data_type == "f" for c in _cells(sheet))
+    assert '=HYPERLINK("x")' in [row[3] for row in data]
+    text = " ".join(str(c.value) for c in _cells(sheet) if c.value)
+    assert not FULL_ID.search(text) and not FULL_PHONE.search(text)
+    assert sheet.freeze_panes == "A4" and sheet.print_title_rows == "$3:$3"
+    assert sheet.page_setup.orientation == "landscape"
+
+
+def test_the_user_chooses_and_orders_columns(client, organiser, listed):
+    client.force_login(organiser)
+    response = client.get(
+        reverse("candidates:list"),
+        {"export": "xlsx", "col": ["name", "number", "status"], "pos_name": "2", "pos_number": "1", "pos_status": "3"},
+    )
+    sheet = _sheet(response)
+    assert [c.value for c in sheet[3]] == ["序号", "姓名", "状态"]
+
+
+def test_full_values_need_permission_and_the_tick(client, organiser, leader, listed):
+    client.force_login(organiser)
+    sheet = _sheet(client.get(reverse("candidates:list"), {"export": "xlsx", "unmasked": "1", "q": "陈一"}))
+    row = next(sheet.iter_rows(min_row=4, values_only=True))
+    headers = [c.value for c in sheet[3]]
+    assert row[headers.index("公民身份号码")] == listed[1].id_number
+    client.force_login(leader)
+    sheet = _sheet(client.get(reverse("candidates:list"), {"export": "xlsx", "unmasked": "1"}))
+    text = " ".join(str(c.value) for c in _cells(sheet) if c.value)
+    assert not FULL_ID.search(text)
+
+
+def test_organiser_exports_only_their_township(client, organiser, listed):
+    client.force_login(organiser)
+    sheet = _sheet(client.get(reverse("candidates:list"), {"export": "xlsx"}))
+    names = [row[3] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert "关三" not in names and len(names) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_exports_run_in_the_background_and_are_private(
+    client, organiser, other_organiser, listed, settings, tmp_path
+):
+    settings.EXPORT_ASYNC_THRESHOLD = 2
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    client.force_login(organiser)
+    response = client.get(reverse("candidates:list"), {"export": "xlsx"})
+    export = Export.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("export_status", args=[export.pk])
+    page = client.get(reverse("export_status", args=[export.pk]))
+    assert 'http-equiv="refresh"' in page.text
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    export.refresh_from_db()
+    assert (export.status, export.written, export.total) == ("done", 3, 3)
+    sheet = _sheet(client.get(reverse("export_download", args=[export.pk])))
+    assert len(list(sheet.iter_rows(min_row=4))) == 3
+    client.force_login(other_organiser)
+    assert client.get(reverse("export_status", args=[export.pk])).status_code == 404
+    assert client.get(reverse("export_download", args=[export.pk])).status_code == 404
+
+
+def test_roster_options_keep_the_filters(client, organiser, listed):
+    client.force_login(organiser)
+    page = client.get(reverse("roster_options"), {"status": "in_pool", "q": "陈"})
+    assert 'name="status" value="in_pool"' in page.text
+    assert 'name="unmasked"' in page.text
