@@ -10,4 +10,4 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         # Registers the management panel, timeline entries and to-do items with cadre_pool.
-        from assessments import hooks  # noqa: F401
+        from assessments import exports, hooks  # noqa: F401

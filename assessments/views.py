@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from assessments import forms, services
 from assessments.flags import flags_for
 from assessments.models import DIMENSIONS, Decision, Evidence, Rating, Review, ReviewRound
-from cadre_pool import generic
+from cadre_pool import exports, generic
 from cadre_pool.access import READERS, access
 from cadre_pool.models import DECIDERS, OrgUnit
 from cadre_pool.scoping import township_scope
@@ -96,6 +96,11 @@ def round_create(request):
 
 @access(READERS)
 def round_detail(request, pk):
+    if request.GET.get("export") == "xlsx":
+        params = request.GET.copy()
+        params["round"] = str(pk)
+        request.GET = params
+        return exports.respond(request, "round_results")
     review_round = get_object_or_404(ReviewRound.objects.visible_to(request.user).select_related("unit"), pk=pk)
     reviews = (
         Review.objects.visible_to(request.user)

@@ -10,4 +10,4 @@ class MentorshipConfig(AppConfig):
 
     def ready(self):
         # Registers the cultivation panel, timeline entries and to-do items with cadre_pool.
-        from mentorship import hooks  # noqa: F401
+        from mentorship import exports, hooks  # noqa: F401

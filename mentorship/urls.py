@@ -6,6 +6,7 @@ app_name = "mentorship"
 
 urlpatterns = [
     path("mentors/", views.MentorListView.as_view(), name="mentors"),
+    path("logs/", views.mentoring_log_list, name="logs"),
     path("mentors/new/", views.mentor_edit, name="mentor_create"),
     path("mentors/<int:pk>/edit/", views.mentor_edit, name="mentor_edit"),
     path("candidates/<int:pk>/", views.candidate_cultivation, name="candidate"),

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -7,10 +8,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from cadre_pool import generic
+from cadre_pool import exports, generic
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from candidates.models import Candidate
 from mentorship import forms, services
+from mentorship.exports import mentoring_logs
 from mentorship.hooks import cultivation_records
 from mentorship.models import Mentor, MentorAssignment, Placement, PlanItem, Secondment
 
@@ -200,3 +202,19 @@ def plan_item_status(request, pk):
         else:
             messages.success(request, _("Plan item updated."))
     return redirect("mentorship:candidate", pk=item.candidate_id)
+
+
+@access(READERS)
+def mentoring_log_list(request):
+    """帮带记录: every mentoring log in the user's scope, filterable, exportable."""
+    if request.GET.get("export") == "xlsx":
+        return exports.respond(request, "mentoring_logs")
+    filterset = mentoring_logs(request.user, request.GET)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "mentorship/log_list.html",
+        {"filter": filterset, "page_obj": page, "query": query.urlencode()},
+    )

@@ -306,13 +306,16 @@ def _grow(organiser, reference, count):
         services.add_plan_item(
             actor=organiser, candidate_id=person.pk, fields={"kind": "other", "goal": "x", "due_date": START}
         )
+        services.record_mentoring_log(
+            actor=organiser, candidate_id=person.pk, fields={"mentor": mentor, "kind": "speaking", "content": "练"}
+        )
 
 
 @pytest.mark.parametrize(
     ("url_name", "budget"),
     # To-do: session ×2, user, then one query per provider (mentoring, secondments, plan, reviews due)
     # and four for the attention flags (age, reviews, mentoring, assessments).
-    [("mentorship:mentors", 5), ("todo", 11)],
+    [("mentorship:mentors", 5), ("todo", 11), ("mentorship:logs", 6)],
 )
 def test_list_pages_keep_their_budget(client, organiser, reference, url_name, budget):
     client.force_login(organiser)

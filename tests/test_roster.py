@@ -116,3 +116,60 @@ def test_roster_options_keep_the_filters(client, organiser, listed):
     page = client.get(reverse("roster_options"), {"status": "in_pool", "q": "陈"})
     assert 'name="status" value="in_pool"' in page.text
     assert 'name="unmasked"' in page.text
+
+
+def test_mentoring_logs_list_and_export(client, organiser, other_organiser, reference, district_staff):
+    from mentorship import services
+    from tests.factories import MentorFactory
+
+    person = CandidateFactory(township=reference[MINGYANG], name="帮带甲")
+    mentor = MentorFactory(township=reference[MINGYANG])
+    services.assign_mentor(actor=organiser, candidate_id=person.pk, mentor_id=mentor.pk)
+    for kind in ["policy_study", "speaking", "mediation"]:
+        services.record_mentoring_log(
+            actor=organiser, candidate_id=person.pk, fields={"kind": kind, "content": "=1+1", "mentor": mentor}
+        )
+    client.force_login(organiser)
+    page = client.get(reverse("mentorship:logs"), {"kind": "speaking"})
+    assert page.context["page_obj"].paginator.count == 1
+    sheet = _sheet(client.get(reverse("mentorship:logs"), {"export": "xlsx"}))
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 3 and rows[0][2] == "帮带甲" and rows[0][5] == "=1+1"
+    assert not any(c.data_type == "f" for c in _cells(sheet))
+    client.force_login(other_organiser)
+    assert client.get(reverse("mentorship:logs")).context["page_obj"].paginator.count == 0
+
+
+def test_round_results_export(client, organiser, district_staff, reference):
+    import datetime
+
+    from assessments import services
+
+    CandidateFactory.create_batch(2, township=reference[MINGYANG])
+    CandidateFactory(township=reference[GUANGONG])
+    review_round = services.open_round(
+        actor=district_staff,
+        name="2026 回头看",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 11, 1),
+        due_date=datetime.date(2026, 12, 31),
+    )
+    review = review_round.reviews.filter(candidate__township=reference[MINGYANG]).first()
+    services.fill_review(
+        actor=organiser,
+        review_id=review.pk,
+        fields={
+            "political": "good",
+            "ability": "excellent",
+            "style": "good",
+            "reputation": "fair",
+            "conclusion": "keep",
+        },
+    )
+    client.force_login(organiser)
+    sheet = _sheet(client.get(reverse("assessments:round", args=[review_round.pk]), {"export": "xlsx"}))
+    assert sheet["A1"].value == "2026 回头看"
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 2
+    headers = [c.value for c in sheet[3]]
+    assert "履职能力" in headers and "优秀" in [row[headers.index("履职能力")] for row in rows]
