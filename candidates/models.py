@@ -9,7 +9,17 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.models import PARTY_MEMBER_CODES, Education, Ethnicity, Gender, OrgUnit, PoliticalStatus, Role
+from cadre_pool.models import (
+    PARTY_MEMBER_CODES,
+    Degree,
+    Education,
+    Ethnicity,
+    Gender,
+    HealthStatus,
+    OrgUnit,
+    PoliticalStatus,
+    Role,
+)
 from candidates.identity import (
     id_birth_date,
     id_gender_code,
@@ -30,6 +40,40 @@ class SourceCategory(models.TextChoices):
     RETURNEE_ENTREPRENEUR = "returnee_entrepreneur", _("returnee entrepreneur")
     VILLAGE_CADRE = "village_cadre", _("village (community) cadre")
     OTHER = "other", _("other")
+
+
+class Willingness(models.TextChoices):
+    YES = "yes", _("willing to return")
+    CONSIDERING = "considering", _("considering")
+    NO = "no", _("not willing")
+
+
+class SkillTag(models.Model):
+    """A term of the managed vocabulary of industry experience and professional skills."""
+
+    class Kind(models.TextChoices):
+        INDUSTRY = "industry", _("industry experience")
+        PROFESSIONAL = "professional", _("professional skill")
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("skill tag")
+        verbose_name_plural = _("skill tags")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["industry", "professional"]),
+                name="skilltag_kind_valid",
+                violation_error_message=_("Unknown kind of skill tag."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class PoolStatus(models.TextChoices):
@@ -79,9 +123,22 @@ class CandidateQuerySet(models.QuerySet):
 
     def for_detail(self):
         return self.select_related(
-            "township", "village", "gender", "ethnicity", "political_status", "education", "created_by"
+            "township",
+            "village",
+            "target_village",
+            "gender",
+            "ethnicity",
+            "political_status",
+            "education",
+            "fulltime_education",
+            "inservice_education",
+            "degree",
+            "health",
+            "created_by",
         ).prefetch_related(
-            Prefetch("events", queryset=PoolEvent.objects.select_related("actor").order_by("-created_at", "-pk"))
+            Prefetch("events", queryset=PoolEvent.objects.select_related("actor").order_by("-created_at", "-pk")),
+            "skills",
+            "work_history",
         )
 
 
@@ -114,6 +171,49 @@ class Candidate(models.Model):
         null=True,
         blank=True,
     )
+    target_village = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("target village"),
+        on_delete=models.PROTECT,
+        related_name="target_candidates",
+        limit_choices_to={"level": OrgUnit.Level.VILLAGE},
+        null=True,
+        blank=True,
+    )
+    native_place = models.CharField(_("native place"), max_length=50, blank=True)
+    current_city = models.CharField(_("where working or in business now"), max_length=50, blank=True)
+    employer = models.CharField(_("employer or business"), max_length=100, blank=True)
+    occupation = models.CharField(_("industry and occupation"), max_length=100, blank=True)
+    fulltime_education = models.ForeignKey(
+        Education,
+        verbose_name=_("full-time education"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    fulltime_school = models.CharField(_("full-time school"), max_length=100, blank=True)
+    fulltime_major = models.CharField(_("full-time major"), max_length=100, blank=True)
+    inservice_education = models.ForeignKey(
+        Education,
+        verbose_name=_("in-service education"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    inservice_school = models.CharField(_("in-service school"), max_length=100, blank=True)
+    inservice_major = models.CharField(_("in-service major"), max_length=100, blank=True)
+    degree = models.ForeignKey(Degree, verbose_name=_("degree"), on_delete=models.PROTECT, null=True, blank=True)
+    health = models.ForeignKey(HealthStatus, verbose_name=_("health"), on_delete=models.PROTECT, null=True, blank=True)
+    rewards_punishments = models.TextField(_("rewards and punishments"), blank=True)
+    willingness = models.CharField(_("willing to return home"), max_length=20, choices=Willingness, blank=True)
+    skills = models.ManyToManyField(SkillTag, verbose_name=_("industry experience and skills"), blank=True)
+    skills_other = models.CharField(_("other experience and skills"), max_length=200, blank=True)
+    # Derived by the services from the two fields above; reports count it.
+    has_industry_skill = models.BooleanField(
+        _("has industry experience or professional skill"), default=False, editable=False
+    )
     status = models.CharField(_("pool status"), max_length=20, choices=PoolStatus, default=PoolStatus.PROSPECT)
     notes = models.TextField(_("notes"), blank=True)
     # Optimistic concurrency: an edit must name the version it started from.
@@ -142,6 +242,11 @@ class Candidate(models.Model):
                 violation_error_message=_("Unknown source category."),
             ),
             models.CheckConstraint(
+                condition=Q(willingness__in=["", *Willingness.values]),
+                name="candidate_willingness_valid",
+                violation_error_message=_("Unknown answer about returning home."),
+            ),
+            models.CheckConstraint(
                 condition=Q(party_entry_date__isnull=True) | Q(party_entry_date__gt=F("birth_date")),
                 name="candidate_party_entry_after_birth",
                 violation_error_message=_("The party entry date must be after the birth date."),
@@ -151,6 +256,7 @@ class Candidate(models.Model):
             models.Index(fields=["township", "status", "name"], name="candidate_township_status_name"),
             models.Index(fields=["status", "name"], name="candidate_status_name"),
             models.Index(fields=["village"], name="candidate_village"),
+            models.Index(fields=["target_village", "status"], name="candidate_target_village"),
         ]
 
     def __str__(self):
@@ -205,10 +311,16 @@ class Candidate(models.Model):
                 errors.setdefault("party_entry_date", []).append(
                     ValidationError(_("The party entry date must be after the birth date."), code="party_entry_order")
                 )
-        if self.village_id and self.township_id and self.village.parent_id != self.township_id:
-            errors.setdefault("village", []).append(
-                ValidationError(_("This village does not belong to the chosen township."), code="village_township")
+        if self.birth_date and self.birth_date >= today:
+            errors.setdefault("birth_date", []).append(
+                ValidationError(_("The birth date must be in the past."), code="birth_future")
             )
+        for field in ("village", "target_village"):
+            village = getattr(self, field)
+            if village is not None and self.township_id and village.parent_id != self.township_id:
+                errors.setdefault(field, []).append(
+                    ValidationError(_("This village does not belong to the chosen township."), code="village_township")
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -227,6 +339,58 @@ class Candidate(models.Model):
     @property
     def age(self) -> int:
         return self.age_on(timezone.localdate())
+
+    @property
+    def above_age_bound(self) -> bool:
+        """Older than the bound for new entries: a warning for the organiser, not a block."""
+        return self.age > settings.CANDIDATE_MAX_AGE
+
+
+class WorkHistoryEntry(models.Model):
+    """One line of the candidate's CV (简历): from–to, unit, role."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="work_history")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True, help_text=_("Leave empty while current."))
+    unit = models.CharField(_("unit"), max_length=100)
+    role = models.CharField(_("role"), max_length=100)
+
+    class Meta:
+        verbose_name = _("work history entry")
+        verbose_name_plural = _("work history")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="workhistory_end_after_start",
+                violation_error_message=_("A period must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start:%Y-%m}–{self.end:%Y-%m}" if self.end else f"{self.start:%Y-%m}–"
+
+
+def validate_work_history(entries: list[dict], *, birth_date: datetime.date | None) -> None:
+    """Periods in order: each ends after it starts, none before birth or in the future, none overlapping."""
+    today = timezone.localdate()
+    errors = []
+    ordered = sorted(entries, key=lambda e: e["start"])
+    for index, entry in enumerate(ordered):
+        start, end = entry["start"], entry.get("end")
+        if end is not None and end < start:
+            errors.append(_("%(unit)s: the period ends before it starts.") % {"unit": entry["unit"]})
+        if start > today or (end is not None and end > today):
+            errors.append(_("%(unit)s: the period lies in the future.") % {"unit": entry["unit"]})
+        if birth_date and start <= birth_date:
+            errors.append(_("%(unit)s: the period starts before the birth date.") % {"unit": entry["unit"]})
+        if index and (ordered[index - 1].get("end") is None or ordered[index - 1]["end"] > start):
+            errors.append(
+                _("%(unit)s: the period overlaps the one before (%(previous)s).")
+                % {"unit": entry["unit"], "previous": ordered[index - 1]["unit"]}
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 class PoolEvent(models.Model):

@@ -4,13 +4,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from candidates.identity import normalise_id_number
 from candidates.models import (
     DECISION_STATUSES,
     NEXT_STATUSES,
     Candidate,
     PoolEvent,
     PoolStatus,
+    WorkHistoryEntry,
     allowed_next_statuses,
+    validate_work_history,
 )
 
 # Fields an edit form may change; township, status and version are never taken from input.
@@ -26,6 +29,22 @@ EDITABLE_FIELDS = (
     "education",
     "source_category",
     "village",
+    "target_village",
+    "native_place",
+    "current_city",
+    "employer",
+    "occupation",
+    "fulltime_education",
+    "fulltime_school",
+    "fulltime_major",
+    "inservice_education",
+    "inservice_school",
+    "inservice_major",
+    "degree",
+    "health",
+    "rewards_punishments",
+    "willingness",
+    "skills_other",
     "notes",
 )
 
@@ -50,8 +69,50 @@ def _check_township(*, actor, township) -> None:
         raise PermissionDenied
 
 
+def _refuse_duplicate(*, actor, id_number: str, exclude_pk: int | None = None) -> None:
+    """One person, one file (S9): a second file under the same ID number is refused.
+
+    The organiser of another township learns only that the person is filed elsewhere;
+    users who can see the existing file are told where it is.
+    """
+    number = normalise_id_number(id_number)
+    existing = Candidate.objects.filter(id_number=number).exclude(pk=exclude_pk).select_related("township").first()
+    if existing is None:
+        return
+    if Candidate.objects.visible_to(actor).filter(pk=existing.pk).exists():
+        message = _("This person already has an information file: %(name)s, %(township)s (file no. %(pk)d).") % {
+            "name": existing.name,
+            "township": existing.township,
+            "pk": existing.pk,
+        }
+    else:
+        message = _(
+            "This person is already filed by another township and cannot be filed twice. "
+            "Ask the district organisation department if the file should move."
+        )
+    raise ValidationError({"id_number": ValidationError(message, code="duplicate")})
+
+
+def _set_skills_and_history(*, candidate: Candidate, skills, work_history: list[dict] | None) -> None:
+    if skills is not None:
+        candidate.skills.set(skills)
+    if work_history is not None:
+        validate_work_history(work_history, birth_date=candidate.birth_date)
+        candidate.work_history.all().delete()
+        rows = [WorkHistoryEntry(candidate=candidate, **entry) for entry in work_history]
+        for row in rows:
+            row.full_clean(exclude=["candidate"])
+        WorkHistoryEntry.objects.bulk_create(rows)
+    flag = bool(candidate.skills_other.strip()) or candidate.skills.exists()
+    if flag != candidate.has_industry_skill:
+        candidate.has_industry_skill = flag
+        candidate.save(update_fields=["has_industry_skill"])
+
+
 @transaction.atomic
-def create_candidate(*, actor, township, fields: dict) -> Candidate:
+def create_candidate(
+    *, actor, township, fields: dict, skills=None, work_history: list[dict] | None = None
+) -> Candidate:
     """File a new candidate as a prospect and record the first pool event."""
     if not actor.can_write_candidates:
         raise PermissionDenied
@@ -62,8 +123,10 @@ def create_candidate(*, actor, township, fields: dict) -> Candidate:
         created_by=actor,
         **{name: value for name, value in fields.items() if _editable(name)},
     )
+    _refuse_duplicate(actor=actor, id_number=candidate.id_number)
     candidate.full_clean()
     candidate.save()
+    _set_skills_and_history(candidate=candidate, skills=skills, work_history=work_history)
     PoolEvent.objects.create(
         candidate=candidate,
         from_status="",
@@ -76,7 +139,15 @@ def create_candidate(*, actor, township, fields: dict) -> Candidate:
 
 
 @transaction.atomic
-def update_candidate(*, actor, candidate_id: int, expected_version: int, fields: dict) -> Candidate:
+def update_candidate(
+    *,
+    actor,
+    candidate_id: int,
+    expected_version: int,
+    fields: dict,
+    skills=None,
+    work_history: list[dict] | None = None,
+) -> Candidate:
     """Change the editable fields of a file, refusing an edit that started from an older version."""
     if not actor.can_write_candidates:
         raise PermissionDenied
@@ -88,11 +159,14 @@ def update_candidate(*, actor, candidate_id: int, expected_version: int, fields:
         if _editable(name) and getattr(candidate, name) != value:
             setattr(candidate, name, value)
             changed.append(name)
+    if "id_number" in changed:
+        _refuse_duplicate(actor=actor, id_number=candidate.id_number, exclude_pk=candidate.pk)
     candidate.full_clean()
-    if changed:
+    if changed or skills is not None or work_history is not None:
         candidate.version += 1
         # full_clean normalises the ID and phone, so save them with the rest.
         candidate.save(update_fields=[*{*changed, "id_number", "phone"}, "version", "updated_at"])
+    _set_skills_and_history(candidate=candidate, skills=skills, work_history=work_history)
     return candidate
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,7 +9,7 @@ from django_filters.views import FilterView
 
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from candidates.filters import CandidateFilter
-from candidates.forms import CandidateForm, StatusChangeForm
+from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
 from candidates.models import Candidate, allowed_next_statuses
 from candidates.services import StaleEditError, change_status, create_candidate, update_candidate
 
@@ -51,34 +52,27 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
         return context
 
 
-@access(WRITERS)
-def candidate_create(request):
-    form = CandidateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        township = request.user.unit if request.user.is_organiser else form.cleaned_data["township"]
-        try:
-            candidate = create_candidate(actor=request.user, township=township, fields=form.editable_data())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The information file of %(name)s was created.") % {"name": candidate.name})
-            return redirect("candidates:detail", pk=candidate.pk)
-    return render(request, "candidates/candidate_form.html", {"form": form, "creating": True})
-
-
-@access(WRITERS)
-def candidate_edit(request, pk):
-    candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)
+def _file_form_page(request, candidate: Candidate | None):
+    """The create and edit pages: the file form, its work-history rows, and the service call."""
     form = CandidateForm(request.POST or None, instance=candidate, user=request.user)
+    # A post without the work-history rows (an older form, a script) leaves the history alone.
+    history_posted = "work-TOTAL_FORMS" in request.POST
+    history = work_history_formset(request.POST if history_posted else None, candidate)
     stale = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and (not history_posted or history.is_valid()):
+        extra = {"skills": form.cleaned_data["skills"], "work_history": history.entries() if history_posted else None}
         try:
-            update_candidate(
-                actor=request.user,
-                candidate_id=candidate.pk,
-                expected_version=form.cleaned_data.get("version") or 0,
-                fields=form.editable_data(),
-            )
+            if candidate is None:
+                township = request.user.unit if request.user.is_organiser else form.cleaned_data["township"]
+                saved = create_candidate(actor=request.user, township=township, fields=form.editable_data(), **extra)
+            else:
+                saved = update_candidate(
+                    actor=request.user,
+                    candidate_id=candidate.pk,
+                    expected_version=form.cleaned_data.get("version") or 0,
+                    fields=form.editable_data(),
+                    **extra,
+                )
         except StaleEditError as exc:
             stale = exc.current
             form.add_error(
@@ -89,11 +83,35 @@ def candidate_edit(request, pk):
                 ),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # Errors on fields the form shows go to those fields; the rest (work history) on top.
+            known = hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, "__all__"}
+            form.add_error(None, exc if known else exc.messages)
         else:
-            messages.success(request, _("Changes saved."))
-            return redirect("candidates:detail", pk=candidate.pk)
-    return render(request, "candidates/candidate_form.html", {"form": form, "candidate": candidate, "stale": stale})
+            if candidate is None:
+                messages.success(request, _("The information file of %(name)s was created.") % {"name": saved.name})
+            else:
+                messages.success(request, _("Changes saved."))
+            if saved.above_age_bound:
+                messages.warning(
+                    request,
+                    _("%(name)s is older than %(age)d, the usual bound for new entries. Please check the choice.")
+                    % {"name": saved.name, "age": settings.CANDIDATE_MAX_AGE},
+                )
+            return redirect("candidates:detail", pk=saved.pk)
+    context = {"form": form, "history": history, "stale": stale}
+    context.update({"candidate": candidate} if candidate else {"creating": True})
+    return render(request, "candidates/candidate_form.html", context)
+
+
+@access(WRITERS)
+def candidate_create(request):
+    return _file_form_page(request, None)
+
+
+@access(WRITERS)
+def candidate_edit(request, pk):
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.user).prefetch_related("work_history"), pk=pk)
+    return _file_form_page(request, candidate)
 
 
 @require_POST
