@@ -9,7 +9,7 @@ from candidates.identity import (
     normalise_mobile,
     validate_id_number,
 )
-from candidates.models import Candidate, PoolStatus, SkillTag
+from candidates.models import TRANSITION_LABELS, Candidate, PoolStatus, SkillTag
 from candidates.services import EDITABLE_FIELDS
 
 
@@ -213,8 +213,10 @@ class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("new status"), choices=())
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, allowed: list[str], **kwargs):
+    def __init__(self, *args, allowed: list[str], current: str = "", **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["to_status"].choices = [(s, PoolStatus(s).label) for s in allowed]
+        self.fields["to_status"].choices = [
+            (s, TRANSITION_LABELS.get((current, s), PoolStatus(s).label)) for s in allowed
+        ]
         self.fields["to_status"].widget.attrs["class"] = "form-select"
         self.fields["reason"].widget.attrs["class"] = "form-control"

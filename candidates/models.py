@@ -81,30 +81,58 @@ class PoolStatus(models.TextChoices):
     CONTACTED = "contacted", _("contacted")
     WILLING = "willing", _("willing")
     FILED = "filed", _("filed")
+    PROPOSED = "proposed", _("proposed for the pool")
     IN_POOL = "in_pool", _("in pool")
     PROMOTED = "promoted", _("promoted")
     EXITED = "exited", _("exited")
 
 
-# Where a candidate may go next from each status. Entering the pool, promotion
-# and exit are decisions; the funnel steps before them are the organiser's.
+# Where a candidate may go next from each status. The funnel steps up to the
+# proposal are the organiser's; entering the pool (confirming or rejecting the
+# proposal), promotion and exit are decisions for district staff.
 NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     PoolStatus.PROSPECT: (PoolStatus.CONTACTED, PoolStatus.EXITED),
     PoolStatus.CONTACTED: (PoolStatus.WILLING, PoolStatus.EXITED),
     PoolStatus.WILLING: (PoolStatus.FILED, PoolStatus.EXITED),
-    PoolStatus.FILED: (PoolStatus.IN_POOL, PoolStatus.EXITED),
+    PoolStatus.FILED: (PoolStatus.PROPOSED, PoolStatus.EXITED),
+    # Confirmed, or rejected back to "filed" with a reason.
+    PoolStatus.PROPOSED: (PoolStatus.IN_POOL, PoolStatus.FILED),
     PoolStatus.IN_POOL: (PoolStatus.PROMOTED, PoolStatus.EXITED),
     PoolStatus.PROMOTED: (),
     # An exited person may come back through the intake funnel, history kept.
     PoolStatus.EXITED: (PoolStatus.PROSPECT,),
 }
 DECISION_STATUSES = frozenset({PoolStatus.IN_POOL, PoolStatus.PROMOTED, PoolStatus.EXITED})
+# The intake funnel in order, as the funnel page shows it.
+FUNNEL_STAGES = (
+    PoolStatus.PROSPECT,
+    PoolStatus.CONTACTED,
+    PoolStatus.WILLING,
+    PoolStatus.FILED,
+    PoolStatus.PROPOSED,
+    PoolStatus.IN_POOL,
+)
+# Steps that read better named as actions than as target statuses.
+TRANSITION_LABELS = {
+    (PoolStatus.FILED, PoolStatus.PROPOSED): _("propose pool entry"),
+    (PoolStatus.PROPOSED, PoolStatus.IN_POOL): _("confirm pool entry"),
+    (PoolStatus.PROPOSED, PoolStatus.FILED): _("reject the proposal (back to filed)"),
+}
+
+
+def is_decision(current: str, target: str) -> bool:
+    """Whether moving from `current` to `target` is a decision only district staff may take."""
+    return target in DECISION_STATUSES or (current, target) == (PoolStatus.PROPOSED, PoolStatus.FILED)
+
+
+def needs_reason(current: str, target: str) -> bool:
+    return target == PoolStatus.EXITED or (current, target) == (PoolStatus.PROPOSED, PoolStatus.FILED)
 
 
 def allowed_next_statuses(current: str, user) -> list[str]:
     options = NEXT_STATUSES.get(current, ())
     if not user.can_decide:
-        options = tuple(s for s in options if s not in DECISION_STATUSES)
+        options = tuple(s for s in options if not is_decision(current, s))
     return list(options) if user.can_write_candidates else []
 
 
@@ -117,6 +145,23 @@ class CandidateQuerySet(models.QuerySet):
         if unit.level == OrgUnit.Level.TOWNSHIP:
             return self.filter(township_id=unit.pk)
         return self.filter(township__path__startswith=unit.path)
+
+    def awaiting_decision(self):
+        """Pool-entry proposals, oldest first, each with the proposal event (who, when, note)."""
+        return (
+            self.filter(status=PoolStatus.PROPOSED)
+            .select_related("township", "village")
+            .prefetch_related(
+                Prefetch(
+                    "events",
+                    queryset=PoolEvent.objects.filter(to_status=PoolStatus.PROPOSED)
+                    .select_related("actor")
+                    .order_by("-created_at", "-pk"),
+                    to_attr="proposal_events",
+                )
+            )
+            .order_by("updated_at", "pk")
+        )
 
     def for_list(self):
         return self.select_related("township", "village", "gender", "political_status", "education")

@@ -6,13 +6,14 @@ from django.utils.translation import gettext as _
 
 from candidates.identity import normalise_id_number
 from candidates.models import (
-    DECISION_STATUSES,
     NEXT_STATUSES,
     Candidate,
     PoolEvent,
     PoolStatus,
     WorkHistoryEntry,
     allowed_next_statuses,
+    is_decision,
+    needs_reason,
     validate_work_history,
 )
 
@@ -172,10 +173,15 @@ def update_candidate(
 
 @transaction.atomic
 def change_status(*, actor, candidate_id: int, to_status: str, reason: str = "") -> PoolEvent:
-    """Move a candidate to its next pool status, with the row locked so a decision is taken once."""
+    """Move a candidate to its next pool status, with the row locked so a decision is taken once.
+
+    The organiser moves a person along the funnel and proposes pool entry (filed → proposed);
+    district staff confirm (proposed → in pool) or reject with a reason (proposed → filed).
+    """
     candidate = Candidate.objects.visible_to(actor).select_for_update().get(pk=candidate_id)
-    if to_status not in allowed_next_statuses(candidate.status, actor):
-        if to_status in DECISION_STATUSES and not actor.can_decide and to_status in NEXT_STATUSES[candidate.status]:
+    current = candidate.status
+    if to_status not in allowed_next_statuses(current, actor):
+        if is_decision(current, to_status) and not actor.can_decide and to_status in NEXT_STATUSES[current]:
             raise PermissionDenied(_("Only district staff may take this decision."))
         raise ValidationError(
             _("A candidate who is “%(current)s” cannot move to “%(target)s”."),
@@ -186,16 +192,18 @@ def change_status(*, actor, candidate_id: int, to_status: str, reason: str = "")
             },
         )
     reason = (reason or "").strip()
-    if to_status == PoolStatus.EXITED and not reason:
-        raise ValidationError({"reason": _("Give a reason for removing the candidate from the pool.")})
+    if needs_reason(current, to_status) and not reason:
+        if to_status == PoolStatus.EXITED:
+            raise ValidationError({"reason": _("Give a reason for removing the candidate from the pool.")})
+        raise ValidationError({"reason": _("Give a reason for rejecting the proposal.")})
     event = PoolEvent(
         candidate=candidate,
-        from_status=candidate.status,
+        from_status=current,
         to_status=to_status,
         reason=reason,
         actor=actor,
         actor_role=actor.role,
-        approved_by=actor if to_status in DECISION_STATUSES else None,
+        approved_by=actor if is_decision(current, to_status) else None,
     )
     event.full_clean()
     event.save()

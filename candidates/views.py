@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
@@ -10,7 +12,7 @@ from django_filters.views import FilterView
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from candidates.filters import CandidateFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
-from candidates.models import Candidate, allowed_next_statuses
+from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, allowed_next_statuses
 from candidates.services import StaleEditError, change_status, create_candidate, update_candidate
 
 PAGE_SIZE = 25
@@ -48,7 +50,7 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         allowed = allowed_next_statuses(self.object.status, self.request.user)
-        context["status_form"] = StatusChangeForm(allowed=allowed) if allowed else None
+        context["status_form"] = StatusChangeForm(allowed=allowed, current=self.object.status) if allowed else None
         return context
 
 
@@ -119,7 +121,7 @@ def candidate_edit(request, pk):
 def candidate_change_status(request, pk):
     candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)
     allowed = allowed_next_statuses(candidate.status, request.user)
-    form = StatusChangeForm(request.POST, allowed=allowed)
+    form = StatusChangeForm(request.POST, allowed=allowed, current=candidate.status)
     if form.is_valid():
         try:
             change_status(
@@ -139,4 +141,23 @@ def candidate_change_status(request, pk):
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
+    # The funnel page decides proposals in place and asks to come back.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("candidates:detail", pk=candidate.pk)
+
+
+@access(READERS)
+def funnel(request):
+    """The intake funnel: how many people are at each stage, and the proposals awaiting a decision."""
+    scoped = Candidate.objects.visible_to(request.user)
+    counts = dict(scoped.values_list("status").annotate(n=Count("pk")).order_by())
+    stages = [(status, PoolStatus(status).label, counts.get(status, 0)) for status in FUNNEL_STAGES]
+    others = [(s, s.label, counts.get(s, 0)) for s in PoolStatus if s not in FUNNEL_STAGES]
+    proposals = list(scoped.awaiting_decision()[:PAGE_SIZE])
+    return render(
+        request,
+        "candidates/funnel.html",
+        {"stages": stages, "others": others, "proposals": proposals, "proposal_count": counts.get("proposed", 0)},
+    )

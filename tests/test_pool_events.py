@@ -42,6 +42,7 @@ def test_every_status_change_writes_one_event(organiser, district_staff, referen
         (organiser, PoolStatus.CONTACTED),
         (organiser, PoolStatus.WILLING),
         (organiser, PoolStatus.FILED),
+        (organiser, PoolStatus.PROPOSED),
         (district_staff, PoolStatus.IN_POOL),
         (district_staff, PoolStatus.PROMOTED),
     ]
@@ -56,11 +57,12 @@ def test_every_status_change_writes_one_event(organiser, district_staff, referen
 
 
 def test_organiser_cannot_take_decisions(organiser, reference):
-    candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.FILED)
-    with pytest.raises(PermissionDenied):
-        change_status(actor=organiser, candidate_id=candidate.pk, to_status=PoolStatus.IN_POOL)
+    candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.PROPOSED)
+    for target in (PoolStatus.IN_POOL, PoolStatus.FILED):
+        with pytest.raises(PermissionDenied):
+            change_status(actor=organiser, candidate_id=candidate.pk, to_status=target, reason="x")
     candidate.refresh_from_db()
-    assert candidate.status == PoolStatus.FILED
+    assert candidate.status == PoolStatus.PROPOSED
     assert candidate.events.count() == 1
 
 

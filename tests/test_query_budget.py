@@ -47,7 +47,7 @@ def test_detail_query_count_does_not_grow_with_events(client, organiser, distric
     client.force_login(organiser)
     candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.PROSPECT)
     few = _count_queries(client, reverse("candidates:detail", args=[candidate.pk]))
-    for target in ["contacted", "willing", "filed"]:
+    for target in ["contacted", "willing", "filed", "proposed"]:
         change_status(actor=organiser, candidate_id=candidate.pk, to_status=target)
     change_status(actor=district_staff, candidate_id=candidate.pk, to_status="in_pool")
     many = _count_queries(client, reverse("candidates:detail", args=[candidate.pk]))
