@@ -1,10 +1,7 @@
 """The funnel before the pool (S2): the organiser proposes, district staff confirm or reject with a reason."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -12,6 +9,7 @@ from candidates.models import Candidate, PoolStatus
 from candidates.services import change_status
 from tests.conftest import GUANGONG, MINGYANG
 from tests.factories import CandidateFactory
+from tests.test_pool_events import race
 from tests.test_query_budget import _count_queries
 
 
@@ -127,22 +125,4 @@ def test_funnel_query_count_does_not_grow(client, request, reference, role):
 @pytest.mark.django_db(transaction=True)
 def test_a_proposal_is_decided_once_under_concurrency(reference, district_staff):
     candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.PROPOSED)
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def decide(target):
-        try:
-            barrier.wait()
-            change_status(actor=district_staff, candidate_id=candidate.pk, to_status=target, reason="并发")
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=decide, args=(t,)) for t in ["in_pool", "filed"]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["ok", "refused"]
+    assert race(candidate=candidate, actor=district_staff, targets=["in_pool", "filed"]) == ["ok", "refused"]

@@ -99,27 +99,33 @@ def test_status_change_refuses_get(client, organiser, reference):
     assert client.get(reverse("candidates:change_status", args=[candidate.pk])).status_code == 405
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_decision_is_taken_once_under_concurrency(reference, district_staff):
-    candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.IN_POOL)
-    barrier = threading.Barrier(4)
+def race(*, candidate, actor, targets: list[str]) -> list[str]:
+    """Run one change_status per target at the same moment; the outcomes, sorted."""
+    barrier = threading.Barrier(len(targets))
     outcomes = []
 
     def decide(target):
         try:
             barrier.wait()
-            change_status(actor=district_staff, candidate_id=candidate.pk, to_status=target, reason="并发测试")
+            change_status(actor=actor, candidate_id=candidate.pk, to_status=target, reason="并发测试")
             outcomes.append("ok")
         except ValidationError:
             outcomes.append("refused")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=decide, args=(t,)) for t in ["promoted", "exited", "promoted", "exited"]]
+    threads = [threading.Thread(target=decide, args=(t,)) for t in targets]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
+    return sorted(outcomes)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_is_taken_once_under_concurrency(reference, district_staff):
+    candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.IN_POOL)
+    outcomes = race(candidate=candidate, actor=district_staff, targets=["promoted", "exited", "promoted", "exited"])
+    assert outcomes == ["ok", "refused", "refused", "refused"]
     assert Candidate.objects.get(pk=candidate.pk).events.filter(to_status__in=["promoted", "exited"]).count() == 1
