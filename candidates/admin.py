@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from cadre_pool.admin import RoleScopedAdmin
 from cadre_pool.models import Role
-from candidates.models import Candidate, PoolEvent, SkillTag
+from candidates.models import Candidate, PolicyItem, PoolEvent, SkillTag
 from candidates.services import update_candidate
 
 
@@ -80,3 +80,14 @@ class SkillTagAdmin(RoleScopedAdmin):
     list_display = ["name", "kind", "sort_order", "active"]
     list_editable = ["sort_order", "active"]
     list_filter = ["kind", "active"]
+
+
+@admin.register(PolicyItem)
+class PolicyItemAdmin(RoleScopedAdmin):
+    """The return-home policy list: system administrators keep it (DESIGN: reference data)."""
+
+    list_display = ["title", "category", "unit", "amount", "issuing_body", "valid_from", "valid_to", "active"]
+    list_filter = ["category", "active"]
+    search_fields = ["title", "issuing_body"]
+    list_select_related = ["unit"]
+    raw_id_fields = ["unit"]

@@ -9,7 +9,7 @@ from candidates.identity import (
     normalise_mobile,
     validate_id_number,
 )
-from candidates.models import TRANSITION_LABELS, Candidate, PoolStatus, SkillTag
+from candidates.models import TRANSITION_LABELS, Candidate, Contact, PolicyItem, PoolStatus, SkillTag, Uptake
 from candidates.services import EDITABLE_FIELDS
 
 
@@ -24,6 +24,14 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(field.widget, forms.Select | forms.SelectMultiple) else "form-control"
+        field.widget.attrs.setdefault("class", css)
 
 
 class CandidateForm(forms.ModelForm):
@@ -121,8 +129,7 @@ class CandidateForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
                 field.empty_label = _("— choose —")
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        _style(self)
 
     def sections(self):
         """(title, [bound fields]) in page order; fields this user does not get are left out."""
@@ -220,3 +227,54 @@ class StatusChangeForm(forms.Form):
         ]
         self.fields["to_status"].widget.attrs["class"] = "form-select"
         self.fields["reason"].widget.attrs["class"] = "form-control"
+
+
+class CandidateChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.village.display_name}）" if obj.village_id else obj.name
+
+
+class ContactForm(forms.ModelForm):
+    candidates = CandidateChoiceField(
+        label=_("candidates met"),
+        queryset=Candidate.objects.none(),
+        help_text=_("A visit or a talk: one person. A meeting: everyone who came."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    policies = forms.ModelMultipleChoiceField(
+        label=_("policy items handed over"),
+        queryset=PolicyItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "cp-checkboxes cp-checkboxes-column"}),
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["kind", "date", "place", "attendees", "discussed", "outcome", "next_step", "next_step_date"]
+        widgets = {
+            "date": DateInput(),
+            "next_step_date": DateInput(),
+            "discussed": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = (
+            Candidate.objects.visible_to(user)
+            .exclude(status__in=[PoolStatus.PROMOTED, PoolStatus.EXITED])
+            .select_related("village")
+            .order_by("name", "pk")
+        )
+        policies = PolicyItem.objects.current().order_by("category", "title")
+        self.fields["policies"].queryset = (
+            policies.applicable_to(user.unit) if user.is_organiser else policies.visible_to(user)
+        )
+        _style(self)
+
+
+class UptakeForm(forms.Form):
+    uptake = forms.ChoiceField(label=_("uptake"), choices=Uptake.choices)
+    amount_granted = forms.DecimalField(
+        label=_("amount granted (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )

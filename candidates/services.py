@@ -8,8 +8,13 @@ from candidates.identity import normalise_id_number
 from candidates.models import (
     NEXT_STATUSES,
     Candidate,
+    Contact,
+    ContactKind,
+    PolicyDelivery,
+    PolicyItem,
     PoolEvent,
     PoolStatus,
+    Uptake,
     WorkHistoryEntry,
     allowed_next_statuses,
     is_decision,
@@ -211,3 +216,79 @@ def change_status(*, actor, candidate_id: int, to_status: str, reason: str = "")
     candidate.version += 1
     candidate.save(update_fields=["status", "version", "updated_at"])
     return event
+
+
+# Contact log and policy list -------------------------------------------------------------------
+
+CONTACT_FIELDS = ("kind", "date", "place", "attendees", "discussed", "outcome", "next_step", "next_step_date")
+
+
+@transaction.atomic
+def record_contact(*, actor, candidate_ids: list[int], fields: dict, policy_ids: list[int] = ()) -> Contact:
+    """Log a visit, talk or hometown-fellow meeting, hand over policy items to everyone met.
+
+    A visit or talk meets one candidate, a meeting one or more, all of one township. Prospects
+    met are moved to "contacted" through change_status, so the funnel records the step.
+    """
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    ids = set(candidate_ids)
+    candidates = list(Candidate.objects.visible_to(actor).select_for_update().filter(pk__in=ids).order_by("pk"))
+    if not ids or len(candidates) != len(ids):
+        raise ValidationError({"candidates": _("Choose the candidates met.")})
+    townships = {c.township_id for c in candidates}
+    if len(townships) != 1:
+        raise ValidationError({"candidates": _("The candidates met must all belong to one township.")})
+    kind = fields.get("kind")
+    if kind in {ContactKind.VISIT, ContactKind.TALK} and len(candidates) != 1:
+        raise ValidationError({"candidates": _("A visit or a talk meets exactly one candidate.")})
+    contact = Contact(
+        township_id=townships.pop(),
+        recorded_by=actor,
+        **{name: fields.get(name) for name in CONTACT_FIELDS if name in fields},
+    )
+    contact.full_clean()
+    contact.save()
+    contact.candidates.set(candidates)
+    if policy_ids:
+        policies = list(
+            PolicyItem.objects.applicable_to(contact.township).current(contact.date).filter(pk__in=set(policy_ids))
+        )
+        if len(policies) != len(set(policy_ids)):
+            raise ValidationError({"policies": _("Some policy items do not apply in this township or have expired.")})
+        already = set(
+            PolicyDelivery.objects.filter(candidate__in=candidates, policy__in=policies).values_list(
+                "candidate_id", "policy_id"
+            )
+        )
+        PolicyDelivery.objects.bulk_create(
+            PolicyDelivery(
+                candidate=candidate, policy=policy, contact=contact, handed_on=contact.date, recorded_by=actor
+            )
+            for candidate in candidates
+            for policy in policies
+            if (candidate.pk, policy.pk) not in already
+        )
+    label = contact.get_kind_display()
+    for candidate in candidates:
+        if candidate.status == PoolStatus.PROSPECT:
+            change_status(
+                actor=actor,
+                candidate_id=candidate.pk,
+                to_status=PoolStatus.CONTACTED,
+                reason=_("%(kind)s on %(date)s") % {"kind": label, "date": contact.date.isoformat()},
+            )
+    return contact
+
+
+@transaction.atomic
+def record_uptake(*, actor, delivery_id: int, uptake: str, amount_granted=None) -> PolicyDelivery:
+    """Record what became of a policy handed over: interested, applied, granted (with amount), not taken."""
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    delivery = PolicyDelivery.objects.visible_to(actor).select_for_update().get(pk=delivery_id)
+    delivery.uptake = uptake
+    delivery.amount_granted = amount_granted if uptake == Uptake.GRANTED else None
+    delivery.full_clean()
+    delivery.save(update_fields=["uptake", "amount_granted", "updated_at"])
+    return delivery

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from candidates import views
+from candidates import views, views_outreach
 
 app_name = "candidates"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.CandidateListView.as_view(), name="list"),
     path("new/", views.candidate_create, name="create"),
     path("funnel/", views.funnel, name="funnel"),
+    path("contacts/", views_outreach.contact_list, name="contacts"),
+    path("contacts/new/", views_outreach.contact_create, name="contact_create"),
+    path("policies/", views_outreach.policy_list, name="policies"),
+    path("policies/uptake/", views_outreach.policy_uptake, name="policy_uptake"),
+    path("policies/handed/<int:pk>/uptake/", views_outreach.delivery_uptake, name="delivery_uptake"),
     path("<int:pk>/", views.CandidateDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.candidate_edit, name="edit"),
     path("<int:pk>/status/", views.candidate_change_status, name="change_status"),

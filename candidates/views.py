@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,10 +12,31 @@ from django_filters.views import FilterView
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from candidates.filters import CandidateFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
-from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, allowed_next_statuses
+from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, Uptake, allowed_next_statuses
 from candidates.services import StaleEditError, change_status, create_candidate, update_candidate
 
 PAGE_SIZE = 25
+
+
+def run_posted_action(request, form, action, *, success: str) -> bool:
+    """Validate a small posted form, call the service, and report the outcome as a message.
+
+    For the one-button forms on a detail page that redirect back: rule violations become
+    error messages; PermissionDenied and out-of-scope lookups propagate (403, 404).
+    """
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, success)
+    return True
 
 
 class CandidateListView(RoleRequiredMixin, FilterView):
@@ -51,6 +72,7 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         allowed = allowed_next_statuses(self.object.status, self.request.user)
         context["status_form"] = StatusChangeForm(allowed=allowed, current=self.object.status) if allowed else None
+        context["uptake_choices"] = Uptake.choices
         return context
 
 
@@ -122,25 +144,14 @@ def candidate_change_status(request, pk):
     candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)
     allowed = allowed_next_statuses(candidate.status, request.user)
     form = StatusChangeForm(request.POST, allowed=allowed, current=candidate.status)
-    if form.is_valid():
-        try:
-            change_status(
-                actor=request.user,
-                candidate_id=candidate.pk,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Status changed."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    run_posted_action(
+        request,
+        form,
+        lambda data: change_status(
+            actor=request.user, candidate_id=candidate.pk, to_status=data["to_status"], reason=data["reason"]
+        ),
+        success=_("Status changed."),
+    )
     # The funnel page decides proposals in place and asks to come back.
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):

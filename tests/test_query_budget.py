@@ -13,7 +13,7 @@ from tests.factories import CandidateFactory
 # Session read, user with unit, session write, then the page's own: for the list the count, the rows and
 # the filter drop-downs (village, gender, education, political status, and township above a township).
 LIST_BUDGET = {"organiser": 9, "district_staff": 10}
-DETAIL_BUDGET = 7  # session ×2, user, candidate with its codes, pool events with their actors, skills, work history
+DETAIL_BUDGET = 9  # session ×2, user, candidate with its codes; events, skills, work history, contacts, policies
 HOME_BUDGET = 4
 
 
