@@ -9,7 +9,17 @@ from candidates.identity import (
     normalise_mobile,
     validate_id_number,
 )
-from candidates.models import TRANSITION_LABELS, Candidate, Contact, PolicyItem, PoolStatus, SkillTag, Uptake
+from candidates.models import (
+    TRANSITION_LABELS,
+    Candidate,
+    Contact,
+    PolicyItem,
+    PoolStatus,
+    SkillTag,
+    SourceCategory,
+    Uptake,
+    VillageNeed,
+)
 from candidates.services import EDITABLE_FIELDS
 
 
@@ -278,3 +288,57 @@ class UptakeForm(forms.Form):
     amount_granted = forms.DecimalField(
         label=_("amount granted (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
+
+
+class VillageNeedForm(forms.ModelForm):
+    source_categories = forms.MultipleChoiceField(
+        label=_("preferred source categories"),
+        choices=SourceCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "cp-checkboxes"}),
+    )
+
+    class Meta:
+        model = VillageNeed
+        fields = [
+            "village",
+            "field",
+            "title",
+            "description",
+            "skills",
+            "age_min",
+            "age_max",
+            "education_floor",
+            "party",
+            "source_categories",
+            "priority",
+            "reserves_wanted",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "skills": forms.CheckboxSelectMultiple(attrs={"class": "cp-checkboxes"}),
+        }
+        field_classes = {"village": VillageChoiceField}
+
+    WIDE_FIELDS = frozenset({"description", "skills", "source_categories"})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["village"]  # a need stays with its village
+        else:
+            del self.fields["status"]  # a new need is open
+            self.fields["village"].queryset = (
+                OrgUnit.objects.villages().visible_to(user).select_related("parent").order_by("code")
+            )
+        self.fields["skills"].queryset = SkillTag.objects.filter(active=True)
+        self.initial["source_categories"] = self.instance.source_category_list
+        self.fields["education_floor"].queryset = Education.objects.filter(parent__isnull=True).exclude(code="90")
+        _style(self)
+
+    def clean_source_categories(self):
+        return ",".join(self.cleaned_data["source_categories"])
+
+    def field_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name not in {"village", "skills"}}

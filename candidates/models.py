@@ -374,12 +374,11 @@ class Candidate(models.Model):
             errors.setdefault("birth_date", []).append(
                 ValidationError(_("The birth date must be in the past."), code="birth_future")
             )
-        for field in ("village", "target_village"):
-            village = getattr(self, field)
-            if village is not None and self.township_id and village.parent_id != self.township_id:
-                errors.setdefault(field, []).append(
-                    ValidationError(_("This village does not belong to the chosen township."), code="village_township")
-                )
+        # The home village lies in the file's township; a target village may lie elsewhere in the district.
+        if self.village_id and self.township_id and self.village.parent_id != self.township_id:
+            errors.setdefault("village", []).append(
+                ValidationError(_("This village does not belong to the chosen township."), code="village_township")
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -678,3 +677,126 @@ class PolicyDelivery(models.Model):
 
     def __str__(self):
         return f"{self.candidate} · {self.policy}"
+
+
+# Village needs list (S5) --------------------------------------------------------------------
+
+
+class NeedField(models.TextChoices):
+    INDUSTRY = "industry", _("industry development")
+    ECOMMERCE = "ecommerce", _("e-commerce")
+    GOVERNANCE = "governance", _("village governance")
+    CARE = "care", _("elderly and child care")
+    COLLECTIVE = "collective", _("collective economy")
+    OTHER = "other", _("other")
+
+
+class PartyPreference(models.TextChoices):
+    REQUIRED = "required", _("party member required")
+    PREFERRED = "preferred", _("party member preferred")
+    ANY = "any", _("no preference")
+
+
+class NeedPriority(models.TextChoices):
+    HIGH = "high", _("high")
+    NORMAL = "normal", _("normal")
+    LOW = "low", _("low")
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    COVERED = "covered", _("covered")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class VillageNeedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return township_scope(self, user, "village__parent")
+
+    def for_list(self):
+        return self.select_related("village", "village__parent", "education_floor").prefetch_related("skills")
+
+
+class VillageNeed(models.Model):
+    """One item of a village's needs list (村级需求清单): what kind of reserve the village wants."""
+
+    village = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="needs",
+        limit_choices_to={"level": OrgUnit.Level.VILLAGE},
+    )
+    field = models.CharField(_("field"), max_length=20, choices=NeedField)
+    title = models.CharField(_("need"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    skills = models.ManyToManyField(SkillTag, verbose_name=_("skills wanted"), blank=True, related_name="+")
+    age_min = models.PositiveSmallIntegerField(_("age from"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("age to"), null=True, blank=True)
+    education_floor = models.ForeignKey(
+        Education,
+        verbose_name=_("education at least"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"parent__isnull": True},
+    )
+    party = models.CharField(
+        _("party membership"), max_length=10, choices=PartyPreference, default=PartyPreference.PREFERRED
+    )
+    # Comma-separated SourceCategory values; empty means any.
+    source_categories = models.CharField(_("preferred source categories"), max_length=200, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=NeedPriority, default=NeedPriority.NORMAL)
+    reserves_wanted = models.PositiveSmallIntegerField(_("reserves wanted"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=NeedStatus, default=NeedStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = VillageNeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("village need")
+        verbose_name_plural = _("village needs list")
+        ordering = ["village__code", "-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(field__in=["industry", "ecommerce", "governance", "care", "collective", "other"]),
+                name="villageneed_field_valid",
+                violation_error_message=_("Unknown field of need."),
+            ),
+            models.CheckConstraint(
+                condition=Q(party__in=["required", "preferred", "any"])
+                & Q(priority__in=["high", "normal", "low"])
+                & Q(status__in=["open", "covered", "withdrawn"]),
+                name="villageneed_choices_valid",
+                violation_error_message=_("Unknown party preference, priority or status."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reserves_wanted__gte=1),
+                name="villageneed_wants_at_least_one",
+                violation_error_message=_("A village wants at least one reserve."),
+            ),
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True) | Q(age_max__isnull=True) | Q(age_max__gte=F("age_min")),
+                name="villageneed_age_band_in_order",
+                violation_error_message=_("The upper age must not be below the lower age."),
+            ),
+        ]
+        indexes = [models.Index(fields=["village", "status"], name="villageneed_village_status")]
+
+    def __str__(self):
+        return f"{self.village} · {self.title}"
+
+    def clean(self):
+        super().clean()
+        if set(self.source_category_list) - set(SourceCategory.values):
+            raise ValidationError({"source_categories": _("Unknown source category.")})
+
+    @property
+    def source_category_list(self) -> list[str]:
+        return [value for value in self.source_categories.split(",") if value]
+
+    def get_source_categories_display(self) -> list[str]:
+        return [SourceCategory(value).label for value in self.source_category_list]

@@ -4,17 +4,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cadre_pool.models import OrgUnit
 from candidates.identity import normalise_id_number
+from candidates.matching import eligible
 from candidates.models import (
     NEXT_STATUSES,
     Candidate,
     Contact,
     ContactKind,
+    NeedStatus,
     PolicyDelivery,
     PolicyItem,
     PoolEvent,
     PoolStatus,
     Uptake,
+    VillageNeed,
     WorkHistoryEntry,
     allowed_next_statuses,
     is_decision,
@@ -99,6 +103,13 @@ def _refuse_duplicate(*, actor, id_number: str, exclude_pk: int | None = None) -
     raise ValidationError({"id_number": ValidationError(message, code="duplicate")})
 
 
+def _check_target_village(*, actor, candidate: Candidate) -> None:
+    """A target village may lie outside the file's township, but never outside the actor's scope."""
+    village = candidate.target_village
+    if village is not None and not village.path.startswith(actor.unit.path if actor.unit_id else "-"):
+        raise ValidationError({"target_village": _("This village is outside your area.")})
+
+
 def _set_skills_and_history(*, candidate: Candidate, skills, work_history: list[dict] | None) -> None:
     if skills is not None:
         candidate.skills.set(skills)
@@ -130,6 +141,7 @@ def create_candidate(
         **{name: value for name, value in fields.items() if _editable(name)},
     )
     _refuse_duplicate(actor=actor, id_number=candidate.id_number)
+    _check_target_village(actor=actor, candidate=candidate)
     candidate.full_clean()
     candidate.save()
     _set_skills_and_history(candidate=candidate, skills=skills, work_history=work_history)
@@ -167,6 +179,8 @@ def update_candidate(
             changed.append(name)
     if "id_number" in changed:
         _refuse_duplicate(actor=actor, id_number=candidate.id_number, exclude_pk=candidate.pk)
+    if "target_village" in changed:
+        _check_target_village(actor=actor, candidate=candidate)
     candidate.full_clean()
     if changed or skills is not None or work_history is not None:
         candidate.version += 1
@@ -292,3 +306,64 @@ def record_uptake(*, actor, delivery_id: int, uptake: str, amount_granted=None) 
     delivery.full_clean()
     delivery.save(update_fields=["uptake", "amount_granted", "updated_at"])
     return delivery
+
+
+# Village needs and matching -------------------------------------------------------------------
+
+NEED_FIELDS = (
+    "field",
+    "title",
+    "description",
+    "age_min",
+    "age_max",
+    "education_floor",
+    "party",
+    "source_categories",
+    "priority",
+    "reserves_wanted",
+    "status",
+)
+
+
+def _need_village(*, actor, village):
+    if not OrgUnit.objects.villages().visible_to(actor).filter(pk=village.pk).exists():
+        raise PermissionDenied
+    return village
+
+
+@transaction.atomic
+def save_village_need(*, actor, need_id: int | None = None, village=None, fields: dict, skills=None) -> VillageNeed:
+    """Create a need for a village in the actor's area (need_id None), or change one they can see."""
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    if need_id is None:
+        need = VillageNeed(village=_need_village(actor=actor, village=village), created_by=actor)
+    else:
+        need = VillageNeed.objects.visible_to(actor).select_for_update().get(pk=need_id)
+    for name, value in fields.items():
+        if name.removesuffix("_id") in NEED_FIELDS:
+            setattr(need, name, value)
+    need.full_clean()
+    need.save()
+    if skills is not None:
+        need.skills.set(skills)
+    return need
+
+
+@transaction.atomic
+def assign_reserve(*, actor, need_id: int, candidate_id: int) -> Candidate:
+    """Make a candidate a reserve for the need's village (their target village); a village may have several."""
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    need = VillageNeed.objects.visible_to(actor).select_related("village").get(pk=need_id)
+    candidate = Candidate.objects.visible_to(actor).select_for_update().get(pk=candidate_id)
+    if need.status != NeedStatus.OPEN:
+        raise ValidationError(_("Only an open need takes new reserves."))
+    if not eligible(need, Candidate.objects.filter(pk=candidate.pk)).exists():
+        raise ValidationError(_("%(name)s does not meet the hard requirements of this need.") % {"name": candidate})
+    if candidate.target_village_id != need.village_id:
+        candidate.target_village = need.village
+        candidate.version += 1
+        candidate.full_clean()
+        candidate.save(update_fields=["target_village", "version", "updated_at"])
+    return candidate

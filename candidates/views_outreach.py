@@ -80,7 +80,7 @@ def delivery_uptake(request, pk):
     return redirect("candidates:detail", pk=delivery.candidate_id)
 
 
-def _chosen_township(request):
+def chosen_township(request):
     """The organiser's own township; others choose one of theirs with ?township=."""
     if request.user.is_organiser:
         return request.user.unit
@@ -93,7 +93,7 @@ def _chosen_township(request):
 @access(READERS)
 def policy_list(request):
     """The printable one-page policy list of a township: its own items and those of the units above it."""
-    township = _chosen_township(request)
+    township = chosen_township(request)
     items = PolicyItem.objects.current().select_related("unit").order_by("category", "title", "pk")
     items = items.applicable_to(township) if township else items.visible_to(request.user)
     townships = [] if request.user.is_organiser else OrgUnit.objects.townships().visible_to(request.user)

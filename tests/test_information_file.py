@@ -112,7 +112,7 @@ def test_work_history_out_of_order_is_refused(organiser, reference, history, fra
     assert not Candidate.objects.exists()
 
 
-def test_target_village_must_be_in_the_township(organiser, reference):
+def test_organiser_cannot_target_a_village_of_another_township(organiser, reference):
     with pytest.raises(ValidationError) as info:
         create_candidate(
             actor=organiser, township=reference[MINGYANG], fields=_fields(target_village=reference["511903112206"])
