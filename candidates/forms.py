@@ -257,6 +257,7 @@ class ContactForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "cp-checkboxes cp-checkboxes-column"}),
     )
+    field_order = ["kind", "candidates", "date", "place", "attendees", "discussed", "outcome"]
 
     class Meta:
         model = Contact
