@@ -16,6 +16,7 @@ from django.utils import timezone
 from cadre_pool.models import OrgUnit, Role, User
 from candidates.identity import id_check_char
 from candidates.models import FUNNEL_STAGES, Candidate, PoolEvent, PoolStatus, SourceCategory, is_decision
+from candidates.pinyin import name_initials
 
 DISTRICT_CODE = "511903000000"
 DEMO_PASSWORD = "Cadre-Demo-2026"  # noqa: S105 - published on purpose; refused when DEBUG is off
@@ -145,8 +146,10 @@ def seed_candidates(*, count: int, seed: int) -> int:
             party_entry = birth + datetime.timedelta(days=365 * rng.randint(18, max(18, age - 1)))
             party_entry = min(party_entry, today - datetime.timedelta(days=30))
         status = _pick(rng, "status")
+        name = make_name(rng, male)
         row = Candidate(
-            name=make_name(rng, male),
+            name=name,
+            name_initials=name_initials(name),
             gender_id="1" if male else "2",
             ethnicity_id="01" if rng.random() < 0.98 else "03",
             birth_date=birth,

@@ -205,6 +205,8 @@ class Candidate(models.Model):
     """One reserve candidate's information file (信息档案)."""
 
     name = models.CharField(_("full name"), max_length=50)
+    # Pinyin initials of the name ("zxl cxl" for 祝心灵), set by the services for search.
+    name_initials = models.CharField(max_length=120, blank=True, editable=False)
     gender = models.ForeignKey(Gender, verbose_name=_("gender"), on_delete=models.PROTECT)
     ethnicity = models.ForeignKey(Ethnicity, verbose_name=_("ethnicity"), on_delete=models.PROTECT)
     birth_date = models.DateField(_("birth date"))
@@ -316,6 +318,7 @@ class Candidate(models.Model):
             models.Index(fields=["status", "name"], name="candidate_status_name"),
             models.Index(fields=["village"], name="candidate_village"),
             models.Index(fields=["target_village", "status"], name="candidate_target_village"),
+            models.Index(fields=["name_initials"], name="candidate_name_initials"),
         ]
 
     def __str__(self):

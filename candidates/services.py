@@ -25,6 +25,7 @@ from candidates.models import (
     needs_reason,
     validate_work_history,
 )
+from candidates.pinyin import name_initials
 
 # Fields an edit form may change; township, status and version are never taken from input.
 EDITABLE_FIELDS = (
@@ -142,6 +143,7 @@ def create_candidate(
     )
     _refuse_duplicate(actor=actor, id_number=candidate.id_number)
     _check_target_village(actor=actor, candidate=candidate)
+    candidate.name_initials = name_initials(candidate.name)
     candidate.full_clean()
     candidate.save()
     _set_skills_and_history(candidate=candidate, skills=skills, work_history=work_history)
@@ -181,6 +183,9 @@ def update_candidate(
         _refuse_duplicate(actor=actor, id_number=candidate.id_number, exclude_pk=candidate.pk)
     if "target_village" in changed:
         _check_target_village(actor=actor, candidate=candidate)
+    if "name" in changed:
+        candidate.name_initials = name_initials(candidate.name)
+        changed.append("name_initials")
     candidate.full_clean()
     if changed or skills is not None or work_history is not None:
         candidate.version += 1

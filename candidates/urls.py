@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.CandidateListView.as_view(), name="list"),
     path("new/", views.candidate_create, name="create"),
     path("funnel/", views.funnel, name="funnel"),
+    path("supply/", views.SupplyListView.as_view(), name="supply"),
     path("contacts/", views_outreach.contact_list, name="contacts"),
     path("contacts/new/", views_outreach.contact_create, name="contact_create"),
     path("policies/", views_outreach.policy_list, name="policies"),
