@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from cadre_pool.models import OrgUnit, Role, User
 from candidates.identity import id_check_char
-from candidates.models import Candidate, PoolEvent, PoolStatus, SourceCategory
+from candidates.models import FUNNEL_STAGES, Candidate, PoolEvent, PoolStatus, SourceCategory, is_decision
+from candidates.pinyin import name_initials
 
 DISTRICT_CODE = "511903000000"
 DEMO_PASSWORD = "Cadre-Demo-2026"  # noqa: S105 - published on purpose; refused when DEBUG is off
@@ -61,7 +62,8 @@ WEIGHTED = {
     ],
     "status": [
         (PoolStatus.IN_POOL, 60),
-        (PoolStatus.FILED, 8),
+        (PoolStatus.FILED, 5),
+        (PoolStatus.PROPOSED, 3),
         (PoolStatus.WILLING, 7),
         (PoolStatus.CONTACTED, 7),
         (PoolStatus.PROSPECT, 8),
@@ -72,7 +74,7 @@ WEIGHTED = {
     "education": [("21", 25), ("31", 35), ("61", 18), ("41", 6), ("44", 4), ("71", 12)],
 }
 
-FUNNEL = [PoolStatus.PROSPECT, PoolStatus.CONTACTED, PoolStatus.WILLING, PoolStatus.FILED, PoolStatus.IN_POOL]
+FUNNEL = list(FUNNEL_STAGES)
 # Address codes of the issuing place at issue time: the district and its predecessors.
 ID_AREA_CODES = ["511902", "511903", "511921", "511922"]
 
@@ -144,8 +146,10 @@ def seed_candidates(*, count: int, seed: int) -> int:
             party_entry = birth + datetime.timedelta(days=365 * rng.randint(18, max(18, age - 1)))
             party_entry = min(party_entry, today - datetime.timedelta(days=30))
         status = _pick(rng, "status")
+        name = make_name(rng, male)
         row = Candidate(
-            name=make_name(rng, male),
+            name=name,
+            name_initials=name_initials(name),
             gender_id="1" if male else "2",
             ethnicity_id="01" if rng.random() < 0.98 else "03",
             birth_date=birth,
@@ -174,7 +178,7 @@ def seed_candidates(*, count: int, seed: int) -> int:
         actor = organisers.get(candidate.township_id, district_staff)
         previous = ""
         for to_status, when in history:
-            decided = to_status in {PoolStatus.IN_POOL, PoolStatus.PROMOTED, PoolStatus.EXITED}
+            decided = is_decision(previous, to_status)
             events.append(
                 PoolEvent(
                     candidate=candidate,

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from cadre_pool.admin import RoleScopedAdmin
 from cadre_pool.models import Role
-from candidates.models import Candidate, PoolEvent
+from candidates.models import Candidate, PolicyItem, PoolEvent, SkillTag
 from candidates.services import update_candidate
 
 
@@ -33,8 +33,18 @@ class CandidateAdmin(RoleScopedAdmin):
     list_filter = ["status", "source_category", "gender"]
     search_fields = ["name", "id_number"]
     list_select_related = ["township", "village", "gender", "political_status"]
-    raw_id_fields = ["village"]
-    readonly_fields = ["township", "status", "version", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "township",
+        "status",
+        "version",
+        "has_industry_skill",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    raw_id_fields = ["village", "target_village"]
+    # Skills are edited on the file page, whose service keeps the derived flag right.
+    exclude = ["skills"]
     inlines = [PoolEventInline]
 
     def get_search_results(self, request, queryset, search_term):
@@ -61,3 +71,23 @@ class PoolEventAdmin(RoleScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(candidate__in=Candidate.objects.visible_to(request.user))
+
+
+@admin.register(SkillTag)
+class SkillTagAdmin(RoleScopedAdmin):
+    """The managed vocabulary of industry experience and skills: system administrators keep it."""
+
+    list_display = ["name", "kind", "sort_order", "active"]
+    list_editable = ["sort_order", "active"]
+    list_filter = ["kind", "active"]
+
+
+@admin.register(PolicyItem)
+class PolicyItemAdmin(RoleScopedAdmin):
+    """The return-home policy list: system administrators keep it (DESIGN: reference data)."""
+
+    list_display = ["title", "category", "unit", "amount", "issuing_body", "valid_from", "valid_to", "active"]
+    list_filter = ["category", "active"]
+    search_fields = ["title", "issuing_body"]
+    list_select_related = ["unit"]
+    raw_id_fields = ["unit"]

@@ -2,14 +2,14 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
 from candidates.forms import VillageChoiceField
 from candidates.identity import normalise_id_number
-from candidates.models import Candidate, PoolStatus, SourceCategory
+from candidates.models import Candidate, PoolStatus, SkillTag, SourceCategory, Willingness
 
 
 class VillageFilter(django_filters.ModelChoiceFilter):
@@ -90,13 +90,20 @@ class CandidateFilter(django_filters.FilterSet):
             field.widget.attrs.setdefault("class", css)
 
     def filter_text(self, queryset, name, value):
+        """Name, pinyin initials ("zxl" finds 祝心灵), a fragment of the ID or phone number, or a village."""
         value = value.strip()
         if not value:
             return queryset
         number = normalise_id_number(value)
         if number.isdigit() or (number[:-1].isdigit() and number.endswith("X")):
-            return queryset.filter(Q(id_number__startswith=number) | Q(phone__startswith=number))
-        return queryset.filter(name__contains=value)
+            return queryset.filter(Q(id_number__contains=number) | Q(phone__contains=number))
+        letters = value.replace(" ", "").lower()
+        if letters.isascii() and letters.isalpha():
+            # Each reading of the name is a space-separated variant: match the start of any of them.
+            return queryset.filter(Q(name_initials__startswith=letters) | Q(name_initials__contains=f" {letters}"))
+        return queryset.filter(
+            Q(name__contains=value) | Q(village__name__contains=value) | Q(village__short_name__contains=value)
+        )
 
     def filter_age_min(self, queryset, name, value):
         # Age ≥ n means born on or before the date n years ago.
@@ -108,3 +115,44 @@ class CandidateFilter(django_filters.FilterSet):
 
     def filter_education(self, queryset, name, value):
         return queryset.filter(Q(education=value) | Q(education__parent=value))
+
+
+class SupplyFilter(CandidateFilter):
+    """The talent supply list (人才供给清单): the candidate filters plus skills, work and availability."""
+
+    class Availability:
+        AVAILABLE = "available"
+        RESERVED = "reserved"
+
+    skills = django_filters.ModelMultipleChoiceFilter(
+        label=_("industry experience and skills"),
+        queryset=SkillTag.objects.filter(active=True),
+        method="filter_skills",
+    )
+    has_industry_skill = django_filters.BooleanFilter(
+        label=_("has industry experience or professional skill"),
+        widget=forms.Select(choices=[("", ALL), ("true", _("yes")), ("false", _("no"))]),
+    )
+    occupation = django_filters.CharFilter(label=_("industry and occupation"), lookup_expr="contains")
+    current_city = django_filters.CharFilter(label=_("where working or in business now"), lookup_expr="contains")
+    willingness = django_filters.ChoiceFilter(
+        label=_("willing to return home"), choices=Willingness.choices, empty_label=ALL
+    )
+    availability = django_filters.ChoiceFilter(
+        label=_("availability"),
+        choices=[
+            (Availability.AVAILABLE, _("not yet meant for a village")),
+            (Availability.RESERVED, _("reserve for a village")),
+        ],
+        empty_label=ALL,
+        method="filter_availability",
+    )
+
+    def filter_skills(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = Candidate.skills.through.objects.filter(candidate=OuterRef("pk"), skilltag__in=value)
+        return queryset.filter(Exists(through))
+
+    def filter_availability(self, queryset, name, value):
+        return queryset.filter(target_village__isnull=value == self.Availability.AVAILABLE)

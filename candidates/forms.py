@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.models import Education, Ethnicity, Gender, OrgUnit
+from cadre_pool.models import Degree, Education, Ethnicity, Gender, HealthStatus, OrgUnit
 from candidates.identity import (
     id_birth_date,
     id_gender_code,
@@ -9,7 +9,17 @@ from candidates.identity import (
     normalise_mobile,
     validate_id_number,
 )
-from candidates.models import Candidate, PoolStatus
+from candidates.models import (
+    TRANSITION_LABELS,
+    Candidate,
+    Contact,
+    PolicyItem,
+    PoolStatus,
+    SkillTag,
+    SourceCategory,
+    Uptake,
+    VillageNeed,
+)
 from candidates.services import EDITABLE_FIELDS
 
 
@@ -24,6 +34,14 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(field.widget, forms.Select | forms.SelectMultiple) else "form-control"
+        field.widget.attrs.setdefault("class", css)
 
 
 class CandidateForm(forms.ModelForm):
@@ -43,15 +61,50 @@ class CandidateForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel", "maxlength": 20}),
     )
 
+    # The page shows the file in these groups, in this order.
+    SECTIONS = (
+        (
+            _("Identity"),
+            ("township", "name", "id_number", "gender", "birth_date", "ethnicity", "phone", "native_place", "health"),
+        ),
+        (
+            _("Politics and education"),
+            (
+                "political_status",
+                "party_entry_date",
+                "education",
+                "degree",
+                "fulltime_education",
+                "fulltime_school",
+                "fulltime_major",
+                "inservice_education",
+                "inservice_school",
+                "inservice_major",
+            ),
+        ),
+        (
+            _("Work and skills"),
+            ("source_category", "current_city", "employer", "occupation", "skills", "skills_other"),
+        ),
+        (
+            _("Return home"),
+            ("willingness", "village", "target_village", "rewards_punishments", "notes"),
+        ),
+    )
+    WIDE_FIELDS = frozenset({"skills", "rewards_punishments", "notes"})
+
     class Meta:
         model = Candidate
-        fields = ["township", *EDITABLE_FIELDS]
+        fields = ["township", *EDITABLE_FIELDS, "skills"]
         widgets = {
             "birth_date": DateInput(),
             "party_entry_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "rewards_punishments": forms.Textarea(attrs={"rows": 2}),
+            "skills": forms.CheckboxSelectMultiple(attrs={"class": "cp-checkboxes"}),
         }
-        field_classes = {"village": VillageChoiceField}
+        field_classes = {"village": VillageChoiceField, "target_village": VillageChoiceField}
+        labels = {"village": _("home village")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,12 +120,16 @@ class CandidateForm(forms.ModelForm):
                 del self.fields["township"]
         villages = OrgUnit.objects.villages().visible_to(user).select_related("parent").order_by("code")
         self.fields["village"].queryset = villages
+        self.fields["target_village"].queryset = villages
+        self.fields["skills"].queryset = SkillTag.objects.filter(active=True)
+        self.fields["degree"].queryset = Degree.objects.all()
+        self.fields["health"].queryset = HealthStatus.objects.all()
         self.fields["gender"].queryset = Gender.objects.filter(code__in=["1", "2"])
         self.fields["gender"].required = False
         self.fields["birth_date"].required = False
-        self.fields["education"].queryset = Education.objects.filter(parent__isnull=False) | Education.objects.filter(
-            code="90"
-        )
+        levels = Education.objects.filter(parent__isnull=False) | Education.objects.filter(code="90")
+        for name in ("education", "fulltime_education", "inservice_education"):
+            self.fields[name].queryset = levels
         self.fields["ethnicity"].queryset = Ethnicity.objects.all()
         if not self.instance.pk:
             self.fields["ethnicity"].initial = "01"
@@ -82,8 +139,17 @@ class CandidateForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
                 field.empty_label = _("— choose —")
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        _style(self)
+
+    def sections(self):
+        """(title, [bound fields]) in page order; fields this user does not get are left out."""
+        for title, names in self.SECTIONS:
+            yield title, [self[name] for name in names if name in self.fields]
+
+    def validate_unique(self):
+        # A second file for the same ID is refused by the service (S9), with a message that
+        # depends on whether the user may see the first file; the generic one would leak nothing useful.
+        pass
 
     def clean_id_number(self):
         return normalise_id_number(self.cleaned_data.get("id_number", ""))
@@ -128,12 +194,152 @@ class CandidateForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
 
 
+class WorkHistoryForm(forms.Form):
+    start = forms.DateField(label=_("from"), widget=DateInput(attrs={"class": "form-control"}))
+    end = forms.DateField(
+        label=_("to"), required=False, widget=DateInput(attrs={"class": "form-control"}), help_text=_("empty: current")
+    )
+    unit = forms.CharField(label=_("unit"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
+    role = forms.CharField(label=_("role"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
+
+
+class BaseWorkHistoryFormSet(forms.BaseFormSet):
+    def entries(self) -> list[dict]:
+        return [
+            {key: form.cleaned_data[key] for key in ("start", "end", "unit", "role")}
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+WorkHistoryFormSet = forms.formset_factory(
+    WorkHistoryForm, formset=BaseWorkHistoryFormSet, extra=2, can_delete=True, max_num=30
+)
+
+
+def work_history_formset(data, candidate: Candidate | None) -> BaseWorkHistoryFormSet:
+    initial = []
+    if candidate is not None and candidate.pk:
+        initial = [
+            {"start": e.start, "end": e.end, "unit": e.unit, "role": e.role} for e in candidate.work_history.all()
+        ]
+    return WorkHistoryFormSet(data, initial=initial, prefix="work")
+
+
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("new status"), choices=())
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, allowed: list[str], **kwargs):
+    def __init__(self, *args, allowed: list[str], current: str = "", **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["to_status"].choices = [(s, PoolStatus(s).label) for s in allowed]
+        self.fields["to_status"].choices = [
+            (s, TRANSITION_LABELS.get((current, s), PoolStatus(s).label)) for s in allowed
+        ]
         self.fields["to_status"].widget.attrs["class"] = "form-select"
         self.fields["reason"].widget.attrs["class"] = "form-control"
+
+
+class CandidateChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.village.display_name}）" if obj.village_id else obj.name
+
+
+class ContactForm(forms.ModelForm):
+    candidates = CandidateChoiceField(
+        label=_("candidates met"),
+        queryset=Candidate.objects.none(),
+        help_text=_("A visit or a talk: one person. A meeting: everyone who came."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    policies = forms.ModelMultipleChoiceField(
+        label=_("policy items handed over"),
+        queryset=PolicyItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "cp-checkboxes cp-checkboxes-column"}),
+    )
+    field_order = ["kind", "candidates", "date", "place", "attendees", "discussed", "outcome"]
+
+    class Meta:
+        model = Contact
+        fields = ["kind", "date", "place", "attendees", "discussed", "outcome", "next_step", "next_step_date"]
+        widgets = {
+            "date": DateInput(),
+            "next_step_date": DateInput(),
+            "discussed": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = (
+            Candidate.objects.visible_to(user)
+            .exclude(status__in=[PoolStatus.PROMOTED, PoolStatus.EXITED])
+            .select_related("village")
+            .order_by("name", "pk")
+        )
+        policies = PolicyItem.objects.current().order_by("category", "title")
+        self.fields["policies"].queryset = (
+            policies.applicable_to(user.unit) if user.is_organiser else policies.visible_to(user)
+        )
+        _style(self)
+
+
+class UptakeForm(forms.Form):
+    uptake = forms.ChoiceField(label=_("uptake"), choices=Uptake.choices)
+    amount_granted = forms.DecimalField(
+        label=_("amount granted (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+
+
+class VillageNeedForm(forms.ModelForm):
+    source_categories = forms.MultipleChoiceField(
+        label=_("preferred source categories"),
+        choices=SourceCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "cp-checkboxes"}),
+    )
+
+    class Meta:
+        model = VillageNeed
+        fields = [
+            "village",
+            "field",
+            "title",
+            "description",
+            "skills",
+            "age_min",
+            "age_max",
+            "education_floor",
+            "party",
+            "source_categories",
+            "priority",
+            "reserves_wanted",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "skills": forms.CheckboxSelectMultiple(attrs={"class": "cp-checkboxes"}),
+        }
+        field_classes = {"village": VillageChoiceField}
+
+    WIDE_FIELDS = frozenset({"description", "skills", "source_categories"})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["village"]  # a need stays with its village
+        else:
+            del self.fields["status"]  # a new need is open
+            self.fields["village"].queryset = (
+                OrgUnit.objects.villages().visible_to(user).select_related("parent").order_by("code")
+            )
+        self.fields["skills"].queryset = SkillTag.objects.filter(active=True)
+        self.initial["source_categories"] = self.instance.source_category_list
+        self.fields["education_floor"].queryset = Education.objects.filter(parent__isnull=True).exclude(code="90")
+        _style(self)
+
+    def clean_source_categories(self):
+        return ",".join(self.cleaned_data["source_categories"])
+
+    def field_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name not in {"village", "skills"}}

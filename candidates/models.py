@@ -9,7 +9,17 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.models import PARTY_MEMBER_CODES, Education, Ethnicity, Gender, OrgUnit, PoliticalStatus, Role
+from cadre_pool.models import (
+    PARTY_MEMBER_CODES,
+    Degree,
+    Education,
+    Ethnicity,
+    Gender,
+    HealthStatus,
+    OrgUnit,
+    PoliticalStatus,
+    Role,
+)
 from cadre_pool.scoping import township_scope
 from candidates.identity import (
     id_birth_date,
@@ -33,29 +43,91 @@ class SourceCategory(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class Willingness(models.TextChoices):
+    YES = "yes", _("willing to return")
+    CONSIDERING = "considering", _("considering")
+    NO = "no", _("not willing")
+
+
+class SkillTag(models.Model):
+    """A term of the managed vocabulary of industry experience and professional skills."""
+
+    class Kind(models.TextChoices):
+        INDUSTRY = "industry", _("industry experience")
+        PROFESSIONAL = "professional", _("professional skill")
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("skill tag")
+        verbose_name_plural = _("skill tags")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["industry", "professional"]),
+                name="skilltag_kind_valid",
+                violation_error_message=_("Unknown kind of skill tag."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class PoolStatus(models.TextChoices):
     PROSPECT = "prospect", _("prospect")
     CONTACTED = "contacted", _("contacted")
     WILLING = "willing", _("willing")
     FILED = "filed", _("filed")
+    PROPOSED = "proposed", _("proposed for the pool")
     IN_POOL = "in_pool", _("in pool")
     PROMOTED = "promoted", _("promoted")
     EXITED = "exited", _("exited")
 
 
-# Where a candidate may go next from each status. Entering the pool, promotion
-# and exit are decisions; the funnel steps before them are the organiser's.
+# Where a candidate may go next from each status. The funnel steps up to the
+# proposal are the organiser's; entering the pool (confirming or rejecting the
+# proposal), promotion and exit are decisions for district staff.
 NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     PoolStatus.PROSPECT: (PoolStatus.CONTACTED, PoolStatus.EXITED),
     PoolStatus.CONTACTED: (PoolStatus.WILLING, PoolStatus.EXITED),
     PoolStatus.WILLING: (PoolStatus.FILED, PoolStatus.EXITED),
-    PoolStatus.FILED: (PoolStatus.IN_POOL, PoolStatus.EXITED),
+    PoolStatus.FILED: (PoolStatus.PROPOSED, PoolStatus.EXITED),
+    # Confirmed, or rejected back to "filed" with a reason.
+    PoolStatus.PROPOSED: (PoolStatus.IN_POOL, PoolStatus.FILED),
     PoolStatus.IN_POOL: (PoolStatus.PROMOTED, PoolStatus.EXITED),
     PoolStatus.PROMOTED: (),
     # An exited person may come back through the intake funnel, history kept.
     PoolStatus.EXITED: (PoolStatus.PROSPECT,),
 }
 DECISION_STATUSES = frozenset({PoolStatus.IN_POOL, PoolStatus.PROMOTED, PoolStatus.EXITED})
+# The intake funnel in order, as the funnel page shows it.
+FUNNEL_STAGES = (
+    PoolStatus.PROSPECT,
+    PoolStatus.CONTACTED,
+    PoolStatus.WILLING,
+    PoolStatus.FILED,
+    PoolStatus.PROPOSED,
+    PoolStatus.IN_POOL,
+)
+# Steps that read better named as actions than as target statuses.
+TRANSITION_LABELS = {
+    (PoolStatus.FILED, PoolStatus.PROPOSED): _("propose pool entry"),
+    (PoolStatus.PROPOSED, PoolStatus.IN_POOL): _("confirm pool entry"),
+    (PoolStatus.PROPOSED, PoolStatus.FILED): _("reject the proposal (back to filed)"),
+}
+
+
+def is_decision(current: str, target: str) -> bool:
+    """Whether moving from `current` to `target` is a decision only district staff may take."""
+    return target in DECISION_STATUSES or (current, target) == (PoolStatus.PROPOSED, PoolStatus.FILED)
+
+
+def needs_reason(current: str, target: str) -> bool:
+    return target == PoolStatus.EXITED or (current, target) == (PoolStatus.PROPOSED, PoolStatus.FILED)
 
 
 def allowed_next_statuses(current: str, user, *, decisions: bool = False) -> list[str]:
@@ -65,24 +137,68 @@ def allowed_next_statuses(current: str, user, *, decisions: bool = False) -> lis
     if current == PoolStatus.IN_POOL and not decisions:
         options = ()
     if not user.can_decide:
-        options = tuple(s for s in options if s not in DECISION_STATUSES)
+        options = tuple(s for s in options if not is_decision(current, s))
     return list(options) if user.can_write_candidates else []
+
+
+def scoped(queryset, user, township_field: str = "township"):
+    """The one scoping rule (cadre_pool.scoping.township_scope) applied to a queryset.
+
+    Candidates scope by their township; contacts, policy deliveries and village needs by theirs
+    (`township_field` names the path to it, e.g. "candidate__township").
+    """
+    scope = township_scope(user, township_field)
+    return queryset.none() if scope is None else queryset.filter(scope)
 
 
 class CandidateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one scoping rule for candidates: a user sees the candidates of their unit's subtree."""
-        scope = township_scope(user)
-        return self.none() if scope is None else self.filter(scope)
+        return scoped(self, user)
+
+    def awaiting_decision(self):
+        """Pool-entry proposals, oldest first, each with the proposal event (who, when, note)."""
+        return (
+            self.filter(status=PoolStatus.PROPOSED)
+            .select_related("township", "village")
+            .prefetch_related(
+                Prefetch(
+                    "events",
+                    queryset=PoolEvent.objects.filter(to_status=PoolStatus.PROPOSED)
+                    .select_related("actor")
+                    .order_by("-created_at", "-pk"),
+                    to_attr="proposal_events",
+                )
+            )
+            .order_by("updated_at", "pk")
+        )
 
     def for_list(self):
         return self.select_related("township", "village", "gender", "political_status", "education")
 
     def for_detail(self):
         return self.select_related(
-            "township", "village", "gender", "ethnicity", "political_status", "education", "created_by"
+            "township",
+            "village",
+            "target_village",
+            "gender",
+            "ethnicity",
+            "political_status",
+            "education",
+            "fulltime_education",
+            "inservice_education",
+            "degree",
+            "health",
+            "created_by",
         ).prefetch_related(
-            Prefetch("events", queryset=PoolEvent.objects.select_related("actor").order_by("-created_at", "-pk"))
+            Prefetch("events", queryset=PoolEvent.objects.select_related("actor").order_by("-created_at", "-pk")),
+            "skills",
+            "work_history",
+            Prefetch("contacts", queryset=Contact.objects.select_related("recorded_by").order_by("-date", "-pk")),
+            Prefetch(
+                "policy_deliveries",
+                queryset=PolicyDelivery.objects.select_related("policy", "contact").order_by("handed_on", "pk"),
+            ),
         )
 
 
@@ -90,6 +206,8 @@ class Candidate(models.Model):
     """One reserve candidate's information file (信息档案)."""
 
     name = models.CharField(_("full name"), max_length=50)
+    # Pinyin initials of the name ("zxl cxl" for 祝心灵), set by the services for search.
+    name_initials = models.CharField(max_length=120, blank=True, editable=False)
     gender = models.ForeignKey(Gender, verbose_name=_("gender"), on_delete=models.PROTECT)
     ethnicity = models.ForeignKey(Ethnicity, verbose_name=_("ethnicity"), on_delete=models.PROTECT)
     birth_date = models.DateField(_("birth date"))
@@ -114,6 +232,49 @@ class Candidate(models.Model):
         limit_choices_to={"level": OrgUnit.Level.VILLAGE},
         null=True,
         blank=True,
+    )
+    target_village = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("target village"),
+        on_delete=models.PROTECT,
+        related_name="target_candidates",
+        limit_choices_to={"level": OrgUnit.Level.VILLAGE},
+        null=True,
+        blank=True,
+    )
+    native_place = models.CharField(_("native place"), max_length=50, blank=True)
+    current_city = models.CharField(_("where working or in business now"), max_length=50, blank=True)
+    employer = models.CharField(_("employer or business"), max_length=100, blank=True)
+    occupation = models.CharField(_("industry and occupation"), max_length=100, blank=True)
+    fulltime_education = models.ForeignKey(
+        Education,
+        verbose_name=_("full-time education"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    fulltime_school = models.CharField(_("full-time school"), max_length=100, blank=True)
+    fulltime_major = models.CharField(_("full-time major"), max_length=100, blank=True)
+    inservice_education = models.ForeignKey(
+        Education,
+        verbose_name=_("in-service education"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    inservice_school = models.CharField(_("in-service school"), max_length=100, blank=True)
+    inservice_major = models.CharField(_("in-service major"), max_length=100, blank=True)
+    degree = models.ForeignKey(Degree, verbose_name=_("degree"), on_delete=models.PROTECT, null=True, blank=True)
+    health = models.ForeignKey(HealthStatus, verbose_name=_("health"), on_delete=models.PROTECT, null=True, blank=True)
+    rewards_punishments = models.TextField(_("rewards and punishments"), blank=True)
+    willingness = models.CharField(_("willing to return home"), max_length=20, choices=Willingness, blank=True)
+    skills = models.ManyToManyField(SkillTag, verbose_name=_("industry experience and skills"), blank=True)
+    skills_other = models.CharField(_("other experience and skills"), max_length=200, blank=True)
+    # Derived by the services from the two fields above; reports count it.
+    has_industry_skill = models.BooleanField(
+        _("has industry experience or professional skill"), default=False, editable=False
     )
     status = models.CharField(_("pool status"), max_length=20, choices=PoolStatus, default=PoolStatus.PROSPECT)
     notes = models.TextField(_("notes"), blank=True)
@@ -143,6 +304,11 @@ class Candidate(models.Model):
                 violation_error_message=_("Unknown source category."),
             ),
             models.CheckConstraint(
+                condition=Q(willingness__in=["", *Willingness.values]),
+                name="candidate_willingness_valid",
+                violation_error_message=_("Unknown answer about returning home."),
+            ),
+            models.CheckConstraint(
                 condition=Q(party_entry_date__isnull=True) | Q(party_entry_date__gt=F("birth_date")),
                 name="candidate_party_entry_after_birth",
                 violation_error_message=_("The party entry date must be after the birth date."),
@@ -152,6 +318,8 @@ class Candidate(models.Model):
             models.Index(fields=["township", "status", "name"], name="candidate_township_status_name"),
             models.Index(fields=["status", "name"], name="candidate_status_name"),
             models.Index(fields=["village"], name="candidate_village"),
+            models.Index(fields=["target_village", "status"], name="candidate_target_village"),
+            models.Index(fields=["name_initials"], name="candidate_name_initials"),
         ]
 
     def __str__(self):
@@ -206,6 +374,11 @@ class Candidate(models.Model):
                 errors.setdefault("party_entry_date", []).append(
                     ValidationError(_("The party entry date must be after the birth date."), code="party_entry_order")
                 )
+        if self.birth_date and self.birth_date >= today:
+            errors.setdefault("birth_date", []).append(
+                ValidationError(_("The birth date must be in the past."), code="birth_future")
+            )
+        # The home village lies in the file's township; a target village may lie elsewhere in the district.
         if self.village_id and self.township_id and self.village.parent_id != self.township_id:
             errors.setdefault("village", []).append(
                 ValidationError(_("This village does not belong to the chosen township."), code="village_township")
@@ -228,6 +401,58 @@ class Candidate(models.Model):
     @property
     def age(self) -> int:
         return self.age_on(timezone.localdate())
+
+    @property
+    def above_age_bound(self) -> bool:
+        """Older than the bound for new entries: a warning for the organiser, not a block."""
+        return self.age > settings.CANDIDATE_MAX_AGE
+
+
+class WorkHistoryEntry(models.Model):
+    """One line of the candidate's CV (简历): from–to, unit, role."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="work_history")
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True, help_text=_("Leave empty while current."))
+    unit = models.CharField(_("unit"), max_length=100)
+    role = models.CharField(_("role"), max_length=100)
+
+    class Meta:
+        verbose_name = _("work history entry")
+        verbose_name_plural = _("work history")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="workhistory_end_after_start",
+                violation_error_message=_("A period must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start:%Y-%m}–{self.end:%Y-%m}" if self.end else f"{self.start:%Y-%m}–"
+
+
+def validate_work_history(entries: list[dict], *, birth_date: datetime.date | None) -> None:
+    """Periods in order: each ends after it starts, none before birth or in the future, none overlapping."""
+    today = timezone.localdate()
+    errors = []
+    ordered = sorted(entries, key=lambda e: e["start"])
+    for index, entry in enumerate(ordered):
+        start, end = entry["start"], entry.get("end")
+        if end is not None and end < start:
+            errors.append(_("%(unit)s: the period ends before it starts.") % {"unit": entry["unit"]})
+        if start > today or (end is not None and end > today):
+            errors.append(_("%(unit)s: the period lies in the future.") % {"unit": entry["unit"]})
+        if birth_date and start <= birth_date:
+            errors.append(_("%(unit)s: the period starts before the birth date.") % {"unit": entry["unit"]})
+        if index and (ordered[index - 1].get("end") is None or ordered[index - 1]["end"] > start):
+            errors.append(
+                _("%(unit)s: the period overlaps the one before (%(previous)s).")
+                % {"unit": entry["unit"], "previous": ordered[index - 1]["unit"]}
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 class PoolEvent(models.Model):
@@ -259,3 +484,323 @@ class PoolEvent(models.Model):
 
     def __str__(self):
         return f"{self.candidate}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+# Contact log (S3) ---------------------------------------------------------------------------
+
+
+class ContactKind(models.TextChoices):
+    VISIT = "visit", _("one-to-one visit")
+    TALK = "talk", _("face-to-face talk")
+    MEETING = "meeting", _("hometown-fellow meeting")
+
+
+class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scoped(self, user)
+
+    def for_list(self):
+        return self.select_related("township", "recorded_by").prefetch_related(
+            Prefetch("candidates", queryset=Candidate.objects.only("pk", "name").order_by("name"))
+        )
+
+
+class Contact(models.Model):
+    """A visit, a talk or a hometown-fellow meeting with one or more candidates of a township."""
+
+    township = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": OrgUnit.Level.TOWNSHIP},
+    )
+    kind = models.CharField(_("kind of contact"), max_length=10, choices=ContactKind)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100)
+    attendees = models.CharField(_("attended for the township"), max_length=200)
+    candidates = models.ManyToManyField(Candidate, verbose_name=_("candidates met"), related_name="contacts")
+    discussed = models.TextField(_("what was discussed"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    next_step_date = models.DateField(_("next step by"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contact log")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["visit", "talk", "meeting"]),
+                name="contact_kind_valid",
+                violation_error_message=_("Unknown kind of contact."),
+            ),
+            models.CheckConstraint(
+                condition=Q(next_step_date__isnull=True) | Q(next_step_date__gte=F("date")),
+                name="contact_next_step_after_contact",
+                violation_error_message=_("The next step cannot be due before the contact."),
+            ),
+        ]
+        indexes = [models.Index(fields=["township", "-date"], name="contact_township_date")]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("A contact cannot be logged for a future date.")})
+
+
+# Policy list (S4) ---------------------------------------------------------------------------
+
+
+class PolicyCategory(models.TextChoices):
+    RETURN_SUBSIDY = "return_subsidy", _("return-to-post subsidy")
+    BUSINESS_LOAN = "business_loan", _("business loan with interest subsidy")
+    PROJECT_SUPPORT = "project_support", _("project support")
+    TRAINING = "training", _("training and skills subsidy")
+    OTHER = "other", _("other support")
+
+
+def _ancestor_codes(unit: OrgUnit) -> list[str]:
+    return [code for code in unit.path.split("/") if code]
+
+
+class PolicyItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Items issued for the user's unit, above it (district, city) or below it (its townships)."""
+        if not (user.is_authenticated and user.unit_id):
+            return self.none()
+        unit = user.unit
+        return self.filter(Q(unit__path__startswith=unit.path) | Q(unit__code__in=_ancestor_codes(unit)))
+
+    def applicable_to(self, township: OrgUnit):
+        """Items a person of this township can claim: issued for it or for a unit above it."""
+        return self.filter(unit__code__in=_ancestor_codes(township))
+
+    def current(self, day: datetime.date | None = None):
+        day = day or timezone.localdate()
+        return self.filter(active=True, valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class PolicyItem(models.Model):
+    """One item of the return-home incentive policy list (返乡创业优惠政策清单)."""
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("applies in"), on_delete=models.PROTECT, related_name="policy_items"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=PolicyCategory)
+    title = models.CharField(_("title"), max_length=100)
+    amount = models.CharField(_("amount or limit"), max_length=100, blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    issuing_body = models.CharField(_("issuing body"), max_length=100)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = PolicyItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("policy item")
+        verbose_name_plural = _("policy list")
+        ordering = ["category", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__in=["return_subsidy", "business_loan", "project_support", "training", "other"]),
+                name="policyitem_category_valid",
+                violation_error_message=_("Unknown policy category."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="policyitem_valid_period",
+                violation_error_message=_("A policy must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Uptake(models.TextChoices):
+    HANDED = "handed", _("handed over")
+    INTERESTED = "interested", _("interested")
+    APPLIED = "applied", _("applied")
+    GRANTED = "granted", _("granted")
+    NOT_TAKEN = "not_taken", _("not taken")
+
+
+class PolicyDeliveryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scoped(self, user, "candidate__township")
+
+
+class PolicyDelivery(models.Model):
+    """A policy item handed to a candidate (at a contact), and what became of it."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="policy_deliveries")
+    policy = models.ForeignKey(PolicyItem, verbose_name=_("policy item"), on_delete=models.PROTECT)
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("handed at"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handed_on = models.DateField(_("handed on"))
+    uptake = models.CharField(_("uptake"), max_length=12, choices=Uptake, default=Uptake.HANDED)
+    amount_granted = models.DecimalField(
+        _("amount granted (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PolicyDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("policy handed over")
+        verbose_name_plural = _("policies handed over")
+        ordering = ["policy__category", "policy__title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "policy"],
+                name="policydelivery_once_per_candidate",
+                violation_error_message=_("This policy item was already handed to this candidate."),
+            ),
+            models.CheckConstraint(
+                condition=Q(uptake__in=["handed", "interested", "applied", "granted", "not_taken"]),
+                name="policydelivery_uptake_valid",
+                violation_error_message=_("Unknown uptake."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_granted__isnull=True) | (Q(uptake="granted") & Q(amount_granted__gte=0)),
+                name="policydelivery_amount_only_when_granted",
+                violation_error_message=_("An amount is recorded only for a granted policy, and is not negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} · {self.policy}"
+
+
+# Village needs list (S5) --------------------------------------------------------------------
+
+
+class NeedField(models.TextChoices):
+    INDUSTRY = "industry", _("industry development")
+    ECOMMERCE = "ecommerce", _("e-commerce")
+    GOVERNANCE = "governance", _("village governance")
+    CARE = "care", _("elderly and child care")
+    COLLECTIVE = "collective", _("collective economy")
+    OTHER = "other", _("other")
+
+
+class PartyPreference(models.TextChoices):
+    REQUIRED = "required", _("party member required")
+    PREFERRED = "preferred", _("party member preferred")
+    ANY = "any", _("no preference")
+
+
+class NeedPriority(models.TextChoices):
+    HIGH = "high", _("high")
+    NORMAL = "normal", _("normal")
+    LOW = "low", _("low")
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    COVERED = "covered", _("covered")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class VillageNeedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scoped(self, user, "village__parent")
+
+    def for_list(self):
+        return self.select_related("village", "village__parent", "education_floor").prefetch_related("skills")
+
+
+class VillageNeed(models.Model):
+    """One item of a village's needs list (村级需求清单): what kind of reserve the village wants."""
+
+    village = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="needs",
+        limit_choices_to={"level": OrgUnit.Level.VILLAGE},
+    )
+    field = models.CharField(_("field"), max_length=20, choices=NeedField)
+    title = models.CharField(_("need"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    skills = models.ManyToManyField(SkillTag, verbose_name=_("skills wanted"), blank=True, related_name="+")
+    age_min = models.PositiveSmallIntegerField(_("age from"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("age to"), null=True, blank=True)
+    education_floor = models.ForeignKey(
+        Education,
+        verbose_name=_("education at least"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"parent__isnull": True},
+    )
+    party = models.CharField(
+        _("party membership"), max_length=10, choices=PartyPreference, default=PartyPreference.PREFERRED
+    )
+    # Comma-separated SourceCategory values; empty means any.
+    source_categories = models.CharField(_("preferred source categories"), max_length=200, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=NeedPriority, default=NeedPriority.NORMAL)
+    reserves_wanted = models.PositiveSmallIntegerField(_("reserves wanted"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=NeedStatus, default=NeedStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = VillageNeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("village need")
+        verbose_name_plural = _("village needs list")
+        ordering = ["village__code", "-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(field__in=["industry", "ecommerce", "governance", "care", "collective", "other"]),
+                name="villageneed_field_valid",
+                violation_error_message=_("Unknown field of need."),
+            ),
+            models.CheckConstraint(
+                condition=Q(party__in=["required", "preferred", "any"])
+                & Q(priority__in=["high", "normal", "low"])
+                & Q(status__in=["open", "covered", "withdrawn"]),
+                name="villageneed_choices_valid",
+                violation_error_message=_("Unknown party preference, priority or status."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reserves_wanted__gte=1),
+                name="villageneed_wants_at_least_one",
+                violation_error_message=_("A village wants at least one reserve."),
+            ),
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True) | Q(age_max__isnull=True) | Q(age_max__gte=F("age_min")),
+                name="villageneed_age_band_in_order",
+                violation_error_message=_("The upper age must not be below the lower age."),
+            ),
+        ]
+        indexes = [models.Index(fields=["village", "status"], name="villageneed_village_status")]
+
+    def __str__(self):
+        return f"{self.village} · {self.title}"
+
+    def clean(self):
+        super().clean()
+        if set(self.source_category_list) - set(SourceCategory.values):
+            raise ValidationError({"source_categories": _("Unknown source category.")})
+
+    @property
+    def source_category_list(self) -> list[str]:
+        return [value for value in self.source_categories.split(",") if value]
+
+    def get_source_categories_display(self) -> list[str]:
+        return [SourceCategory(value).label for value in self.source_category_list]

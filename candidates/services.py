@@ -4,14 +4,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cadre_pool.models import OrgUnit
+from candidates.identity import normalise_id_number
+from candidates.matching import eligible
 from candidates.models import (
-    DECISION_STATUSES,
     NEXT_STATUSES,
     Candidate,
+    Contact,
+    ContactKind,
+    NeedStatus,
+    PolicyDelivery,
+    PolicyItem,
     PoolEvent,
     PoolStatus,
+    Uptake,
+    VillageNeed,
+    WorkHistoryEntry,
     allowed_next_statuses,
+    is_decision,
+    needs_reason,
+    validate_work_history,
 )
+from candidates.pinyin import name_initials
 
 # Fields an edit form may change; township, status and version are never taken from input.
 EDITABLE_FIELDS = (
@@ -26,6 +40,22 @@ EDITABLE_FIELDS = (
     "education",
     "source_category",
     "village",
+    "target_village",
+    "native_place",
+    "current_city",
+    "employer",
+    "occupation",
+    "fulltime_education",
+    "fulltime_school",
+    "fulltime_major",
+    "inservice_education",
+    "inservice_school",
+    "inservice_major",
+    "degree",
+    "health",
+    "rewards_punishments",
+    "willingness",
+    "skills_other",
     "notes",
 )
 
@@ -54,8 +84,57 @@ def _check_township(*, actor, township) -> None:
         raise PermissionDenied
 
 
+def _refuse_duplicate(*, actor, id_number: str, exclude_pk: int | None = None) -> None:
+    """One person, one file (S9): a second file under the same ID number is refused.
+
+    The organiser of another township learns only that the person is filed elsewhere;
+    users who can see the existing file are told where it is.
+    """
+    number = normalise_id_number(id_number)
+    existing = Candidate.objects.filter(id_number=number).exclude(pk=exclude_pk).select_related("township").first()
+    if existing is None:
+        return
+    if Candidate.objects.visible_to(actor).filter(pk=existing.pk).exists():
+        message = _("This person already has an information file: %(name)s, %(township)s (file no. %(pk)d).") % {
+            "name": existing.name,
+            "township": existing.township,
+            "pk": existing.pk,
+        }
+    else:
+        message = _(
+            "This person is already filed by another township and cannot be filed twice. "
+            "Ask the district organisation department if the file should move."
+        )
+    raise ValidationError({"id_number": ValidationError(message, code="duplicate")})
+
+
+def _check_target_village(*, actor, candidate: Candidate) -> None:
+    """A target village may lie outside the file's township, but never outside the actor's scope."""
+    village = candidate.target_village
+    if village is not None and not village.path.startswith(actor.unit.path if actor.unit_id else "-"):
+        raise ValidationError({"target_village": _("This village is outside your area.")})
+
+
+def _set_skills_and_history(*, candidate: Candidate, skills, work_history: list[dict] | None) -> None:
+    if skills is not None:
+        candidate.skills.set(skills)
+    if work_history is not None:
+        validate_work_history(work_history, birth_date=candidate.birth_date)
+        candidate.work_history.all().delete()
+        rows = [WorkHistoryEntry(candidate=candidate, **entry) for entry in work_history]
+        for row in rows:
+            row.full_clean(exclude=["candidate"])
+        WorkHistoryEntry.objects.bulk_create(rows)
+    flag = bool(candidate.skills_other.strip()) or candidate.skills.exists()
+    if flag != candidate.has_industry_skill:
+        candidate.has_industry_skill = flag
+        candidate.save(update_fields=["has_industry_skill"])
+
+
 @transaction.atomic
-def create_candidate(*, actor, township, fields: dict) -> Candidate:
+def create_candidate(
+    *, actor, township, fields: dict, skills=None, work_history: list[dict] | None = None
+) -> Candidate:
     """File a new candidate as a prospect and record the first pool event."""
     if not actor.can_write_candidates:
         raise PermissionDenied
@@ -66,8 +145,12 @@ def create_candidate(*, actor, township, fields: dict) -> Candidate:
         created_by=actor,
         **{name: value for name, value in fields.items() if _editable(name)},
     )
+    _refuse_duplicate(actor=actor, id_number=candidate.id_number)
+    _check_target_village(actor=actor, candidate=candidate)
+    candidate.name_initials = name_initials(candidate.name)
     candidate.full_clean()
     candidate.save()
+    _set_skills_and_history(candidate=candidate, skills=skills, work_history=work_history)
     PoolEvent.objects.create(
         candidate=candidate,
         from_status="",
@@ -80,7 +163,15 @@ def create_candidate(*, actor, township, fields: dict) -> Candidate:
 
 
 @transaction.atomic
-def update_candidate(*, actor, candidate_id: int, expected_version: int, fields: dict) -> Candidate:
+def update_candidate(
+    *,
+    actor,
+    candidate_id: int,
+    expected_version: int,
+    fields: dict,
+    skills=None,
+    work_history: list[dict] | None = None,
+) -> Candidate:
     """Change the editable fields of a file, refusing an edit that started from an older version."""
     if not actor.can_write_candidates:
         raise PermissionDenied
@@ -92,11 +183,19 @@ def update_candidate(*, actor, candidate_id: int, expected_version: int, fields:
         if _editable(name) and getattr(candidate, name) != value:
             setattr(candidate, name, value)
             changed.append(name)
+    if "id_number" in changed:
+        _refuse_duplicate(actor=actor, id_number=candidate.id_number, exclude_pk=candidate.pk)
+    if "target_village" in changed:
+        _check_target_village(actor=actor, candidate=candidate)
+    if "name" in changed:
+        candidate.name_initials = name_initials(candidate.name)
+        changed.append("name_initials")
     candidate.full_clean()
-    if changed:
+    if changed or skills is not None or work_history is not None:
         candidate.version += 1
         # full_clean normalises the ID and phone, so save them with the rest.
         candidate.save(update_fields=[*{*changed, "id_number", "phone"}, "version", "updated_at"])
+    _set_skills_and_history(candidate=candidate, skills=skills, work_history=work_history)
     return candidate
 
 
@@ -106,17 +205,20 @@ def change_status(
 ) -> PoolEvent:
     """Move a candidate to its next pool status, with the row locked so a decision is taken once.
 
+    The organiser moves a person along the funnel and proposes pool entry (filed → proposed);
+    district staff confirm (proposed → in pool) or reject with a reason (proposed → filed).
     Removing someone from the pool or promoting them is recorded as a decision (with its reason
     code, or post and village) by the management app, which passes `via_decision=True`.
     """
     candidate = Candidate.objects.visible_to(actor).select_for_update().get(pk=candidate_id)
-    if candidate.status == PoolStatus.IN_POOL and to_status in POOL_DECISIONS and not via_decision:
+    current = candidate.status
+    if current == PoolStatus.IN_POOL and to_status in POOL_DECISIONS and not via_decision:
         raise ValidationError(
             _("Removal from the pool and promotion are recorded as decisions, on the decision page."),
             code="needs_decision",
         )
-    if to_status not in allowed_next_statuses(candidate.status, actor, decisions=via_decision):
-        if to_status in DECISION_STATUSES and not actor.can_decide and to_status in NEXT_STATUSES[candidate.status]:
+    if to_status not in allowed_next_statuses(current, actor, decisions=via_decision):
+        if is_decision(current, to_status) and not actor.can_decide and to_status in NEXT_STATUSES[current]:
             raise PermissionDenied(_("Only district staff may take this decision."))
         raise ValidationError(
             _("A candidate who is “%(current)s” cannot move to “%(target)s”."),
@@ -127,16 +229,18 @@ def change_status(
             },
         )
     reason = (reason or "").strip()
-    if to_status == PoolStatus.EXITED and not reason:
-        raise ValidationError({"reason": _("Give a reason for removing the candidate from the pool.")})
+    if needs_reason(current, to_status) and not reason:
+        if to_status == PoolStatus.EXITED:
+            raise ValidationError({"reason": _("Give a reason for removing the candidate from the pool.")})
+        raise ValidationError({"reason": _("Give a reason for rejecting the proposal.")})
     event = PoolEvent(
         candidate=candidate,
-        from_status=candidate.status,
+        from_status=current,
         to_status=to_status,
         reason=reason,
         actor=actor,
         actor_role=actor.role,
-        approved_by=actor if to_status in DECISION_STATUSES else None,
+        approved_by=actor if is_decision(current, to_status) else None,
     )
     event.full_clean()
     event.save()
@@ -144,3 +248,140 @@ def change_status(
     candidate.version += 1
     candidate.save(update_fields=["status", "version", "updated_at"])
     return event
+
+
+# Contact log and policy list -------------------------------------------------------------------
+
+CONTACT_FIELDS = ("kind", "date", "place", "attendees", "discussed", "outcome", "next_step", "next_step_date")
+
+
+@transaction.atomic
+def record_contact(*, actor, candidate_ids: list[int], fields: dict, policy_ids: list[int] = ()) -> Contact:
+    """Log a visit, talk or hometown-fellow meeting, hand over policy items to everyone met.
+
+    A visit or talk meets one candidate, a meeting one or more, all of one township. Prospects
+    met are moved to "contacted" through change_status, so the funnel records the step.
+    """
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    ids = set(candidate_ids)
+    candidates = list(Candidate.objects.visible_to(actor).select_for_update().filter(pk__in=ids).order_by("pk"))
+    if not ids or len(candidates) != len(ids):
+        raise ValidationError({"candidates": _("Choose the candidates met.")})
+    townships = {c.township_id for c in candidates}
+    if len(townships) != 1:
+        raise ValidationError({"candidates": _("The candidates met must all belong to one township.")})
+    kind = fields.get("kind")
+    if kind in {ContactKind.VISIT, ContactKind.TALK} and len(candidates) != 1:
+        raise ValidationError({"candidates": _("A visit or a talk meets exactly one candidate.")})
+    contact = Contact(
+        township_id=townships.pop(),
+        recorded_by=actor,
+        **{name: fields.get(name) for name in CONTACT_FIELDS if name in fields},
+    )
+    contact.full_clean()
+    contact.save()
+    contact.candidates.set(candidates)
+    if policy_ids:
+        policies = list(
+            PolicyItem.objects.applicable_to(contact.township).current(contact.date).filter(pk__in=set(policy_ids))
+        )
+        if len(policies) != len(set(policy_ids)):
+            raise ValidationError({"policies": _("Some policy items do not apply in this township or have expired.")})
+        already = set(
+            PolicyDelivery.objects.filter(candidate__in=candidates, policy__in=policies).values_list(
+                "candidate_id", "policy_id"
+            )
+        )
+        PolicyDelivery.objects.bulk_create(
+            PolicyDelivery(
+                candidate=candidate, policy=policy, contact=contact, handed_on=contact.date, recorded_by=actor
+            )
+            for candidate in candidates
+            for policy in policies
+            if (candidate.pk, policy.pk) not in already
+        )
+    label = contact.get_kind_display()
+    for candidate in candidates:
+        if candidate.status == PoolStatus.PROSPECT:
+            change_status(
+                actor=actor,
+                candidate_id=candidate.pk,
+                to_status=PoolStatus.CONTACTED,
+                reason=_("%(kind)s on %(date)s") % {"kind": label, "date": contact.date.isoformat()},
+            )
+    return contact
+
+
+@transaction.atomic
+def record_uptake(*, actor, delivery_id: int, uptake: str, amount_granted=None) -> PolicyDelivery:
+    """Record what became of a policy handed over: interested, applied, granted (with amount), not taken."""
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    delivery = PolicyDelivery.objects.visible_to(actor).select_for_update().get(pk=delivery_id)
+    delivery.uptake = uptake
+    delivery.amount_granted = amount_granted if uptake == Uptake.GRANTED else None
+    delivery.full_clean()
+    delivery.save(update_fields=["uptake", "amount_granted", "updated_at"])
+    return delivery
+
+
+# Village needs and matching -------------------------------------------------------------------
+
+NEED_FIELDS = (
+    "field",
+    "title",
+    "description",
+    "age_min",
+    "age_max",
+    "education_floor",
+    "party",
+    "source_categories",
+    "priority",
+    "reserves_wanted",
+    "status",
+)
+
+
+def _need_village(*, actor, village):
+    if not OrgUnit.objects.villages().visible_to(actor).filter(pk=village.pk).exists():
+        raise PermissionDenied
+    return village
+
+
+@transaction.atomic
+def save_village_need(*, actor, need_id: int | None = None, village=None, fields: dict, skills=None) -> VillageNeed:
+    """Create a need for a village in the actor's area (need_id None), or change one they can see."""
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    if need_id is None:
+        need = VillageNeed(village=_need_village(actor=actor, village=village), created_by=actor)
+    else:
+        need = VillageNeed.objects.visible_to(actor).select_for_update().get(pk=need_id)
+    for name, value in fields.items():
+        if name.removesuffix("_id") in NEED_FIELDS:
+            setattr(need, name, value)
+    need.full_clean()
+    need.save()
+    if skills is not None:
+        need.skills.set(skills)
+    return need
+
+
+@transaction.atomic
+def assign_reserve(*, actor, need_id: int, candidate_id: int) -> Candidate:
+    """Make a candidate a reserve for the need's village (their target village); a village may have several."""
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    need = VillageNeed.objects.visible_to(actor).select_related("village").get(pk=need_id)
+    candidate = Candidate.objects.visible_to(actor).select_for_update().get(pk=candidate_id)
+    if need.status != NeedStatus.OPEN:
+        raise ValidationError(_("Only an open need takes new reserves."))
+    if not eligible(need, Candidate.objects.filter(pk=candidate.pk)).exists():
+        raise ValidationError(_("%(name)s does not meet the hard requirements of this need.") % {"name": candidate})
+    if candidate.target_village_id != need.village_id:
+        candidate.target_village = need.village
+        candidate.version += 1
+        candidate.full_clean()
+        candidate.save(update_fields=["target_village", "version", "updated_at"])
+    return candidate

@@ -1,19 +1,45 @@
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from cadre_pool import exports, panels, timeline
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
-from candidates.filters import CandidateFilter
-from candidates.forms import CandidateForm, StatusChangeForm
-from candidates.models import Candidate, allowed_next_statuses
+from candidates.exports import xlsx_response
+from candidates.filters import CandidateFilter, SupplyFilter
+from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
+from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, Uptake, allowed_next_statuses
 from candidates.services import StaleEditError, change_status, create_candidate, update_candidate
 
 PAGE_SIZE = 25
+
+
+def run_posted_action(request, form, action, *, success: str) -> bool:
+    """Validate a small posted form, call the service, and report the outcome as a message.
+
+    For the one-button forms on a detail page that redirect back: rule violations become
+    error messages; PermissionDenied and out-of-scope lookups propagate (403, 404).
+    """
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, success)
+    return True
 
 
 class CandidateListView(RoleRequiredMixin, FilterView):
@@ -43,6 +69,72 @@ class CandidateListView(RoleRequiredMixin, FilterView):
         return context
 
 
+class SupplyListView(CandidateListView):
+    """The talent supply list (人才供给清单): filterable, and the same filtered rows as an Excel file."""
+
+    filterset_class = SupplyFilter
+    template_name = "candidates/supply_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("target_village").prefetch_related("skills")
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") != "xlsx":
+            return super().get(request, *args, **kwargs)
+        filterset = self.get_filterset(self.get_filterset_class())
+        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        return xlsx_response(
+            filename="talent-supply",
+            title=_("Talent supply list"),
+            headers=SUPPLY_COLUMNS,
+            rows=(supply_row(c) for c in rows.iterator(chunk_size=2000)),
+        )
+
+
+SUPPLY_COLUMNS = [
+    _lazy("Name"),
+    _lazy("Gender"),
+    _lazy("Age"),
+    _lazy("Township"),
+    _lazy("Home village"),
+    _lazy("Education"),
+    _lazy("Political status"),
+    _lazy("Source category"),
+    _lazy("Experience and skills"),
+    _lazy("Industry and occupation"),
+    _lazy("Employer or business"),
+    _lazy("Where working now"),
+    _lazy("Willing to return home"),
+    _lazy("Status"),
+    _lazy("Target village"),
+    _lazy("Mobile phone"),
+]
+
+
+def supply_row(candidate: Candidate) -> list:
+    skills = [tag.name for tag in candidate.skills.all()]
+    if candidate.skills_other:
+        skills.append(candidate.skills_other)
+    return [
+        candidate.name,
+        str(candidate.gender),
+        candidate.age,
+        str(candidate.township),
+        str(candidate.village or ""),
+        candidate.education.name,
+        str(candidate.political_status),
+        candidate.get_source_category_display(),
+        "、".join(skills),
+        candidate.occupation,
+        candidate.employer,
+        candidate.current_city,
+        candidate.get_willingness_display(),
+        candidate.get_status_display(),
+        str(candidate.target_village or ""),
+        candidate.masked_phone,
+    ]
+
+
 class CandidateDetailView(RoleRequiredMixin, DetailView):
     allowed_roles = READERS
     template_name = "candidates/candidate_detail.html"
@@ -54,7 +146,8 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         allowed = allowed_next_statuses(self.object.status, self.request.user)
-        context["status_form"] = StatusChangeForm(allowed=allowed) if allowed else None
+        context["status_form"] = StatusChangeForm(allowed=allowed, current=self.object.status) if allowed else None
+        context["uptake_choices"] = Uptake.choices
         kind = self.request.GET.get("kind") or None
         context["timeline"] = timeline.for_candidate(self.object, kind=kind)
         context["timeline_kinds"] = timeline.kinds()
@@ -63,34 +156,27 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
         return context
 
 
-@access(WRITERS)
-def candidate_create(request):
-    form = CandidateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        township = request.user.unit if request.user.is_organiser else form.cleaned_data["township"]
-        try:
-            candidate = create_candidate(actor=request.user, township=township, fields=form.editable_data())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The information file of %(name)s was created.") % {"name": candidate.name})
-            return redirect("candidates:detail", pk=candidate.pk)
-    return render(request, "candidates/candidate_form.html", {"form": form, "creating": True})
-
-
-@access(WRITERS)
-def candidate_edit(request, pk):
-    candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)
+def _file_form_page(request, candidate: Candidate | None):
+    """The create and edit pages: the file form, its work-history rows, and the service call."""
     form = CandidateForm(request.POST or None, instance=candidate, user=request.user)
+    # A post without the work-history rows (an older form, a script) leaves the history alone.
+    history_posted = "work-TOTAL_FORMS" in request.POST
+    history = work_history_formset(request.POST if history_posted else None, candidate)
     stale = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and (not history_posted or history.is_valid()):
+        extra = {"skills": form.cleaned_data["skills"], "work_history": history.entries() if history_posted else None}
         try:
-            update_candidate(
-                actor=request.user,
-                candidate_id=candidate.pk,
-                expected_version=form.cleaned_data.get("version") or 0,
-                fields=form.editable_data(),
-            )
+            if candidate is None:
+                township = request.user.unit if request.user.is_organiser else form.cleaned_data["township"]
+                saved = create_candidate(actor=request.user, township=township, fields=form.editable_data(), **extra)
+            else:
+                saved = update_candidate(
+                    actor=request.user,
+                    candidate_id=candidate.pk,
+                    expected_version=form.cleaned_data.get("version") or 0,
+                    fields=form.editable_data(),
+                    **extra,
+                )
         except StaleEditError as exc:
             stale = exc.current
             form.add_error(
@@ -101,11 +187,35 @@ def candidate_edit(request, pk):
                 ),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # Errors on fields the form shows go to those fields; the rest (work history) on top.
+            known = hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, "__all__"}
+            form.add_error(None, exc if known else exc.messages)
         else:
-            messages.success(request, _("Changes saved."))
-            return redirect("candidates:detail", pk=candidate.pk)
-    return render(request, "candidates/candidate_form.html", {"form": form, "candidate": candidate, "stale": stale})
+            if candidate is None:
+                messages.success(request, _("The information file of %(name)s was created.") % {"name": saved.name})
+            else:
+                messages.success(request, _("Changes saved."))
+            if saved.above_age_bound:
+                messages.warning(
+                    request,
+                    _("%(name)s is older than %(age)d, the usual bound for new entries. Please check the choice.")
+                    % {"name": saved.name, "age": settings.CANDIDATE_MAX_AGE},
+                )
+            return redirect("candidates:detail", pk=saved.pk)
+    context = {"form": form, "history": history, "stale": stale}
+    context.update({"candidate": candidate} if candidate else {"creating": True})
+    return render(request, "candidates/candidate_form.html", context)
+
+
+@access(WRITERS)
+def candidate_create(request):
+    return _file_form_page(request, None)
+
+
+@access(WRITERS)
+def candidate_edit(request, pk):
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.user).prefetch_related("work_history"), pk=pk)
+    return _file_form_page(request, candidate)
 
 
 @require_POST
@@ -113,24 +223,32 @@ def candidate_edit(request, pk):
 def candidate_change_status(request, pk):
     candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)
     allowed = allowed_next_statuses(candidate.status, request.user)
-    form = StatusChangeForm(request.POST, allowed=allowed)
-    if form.is_valid():
-        try:
-            change_status(
-                actor=request.user,
-                candidate_id=candidate.pk,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Status changed."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    form = StatusChangeForm(request.POST, allowed=allowed, current=candidate.status)
+    run_posted_action(
+        request,
+        form,
+        lambda data: change_status(
+            actor=request.user, candidate_id=candidate.pk, to_status=data["to_status"], reason=data["reason"]
+        ),
+        success=_("Status changed."),
+    )
+    # The funnel page decides proposals in place and asks to come back.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("candidates:detail", pk=candidate.pk)
+
+
+@access(READERS)
+def funnel(request):
+    """The intake funnel: how many people are at each stage, and the proposals awaiting a decision."""
+    scoped = Candidate.objects.visible_to(request.user)
+    counts = dict(scoped.values_list("status").annotate(n=Count("pk")).order_by())
+    stages = [(status, PoolStatus(status).label, counts.get(status, 0)) for status in FUNNEL_STAGES]
+    others = [(s, s.label, counts.get(s, 0)) for s in PoolStatus if s not in FUNNEL_STAGES]
+    proposals = list(scoped.awaiting_decision()[:PAGE_SIZE])
+    return render(
+        request,
+        "candidates/funnel.html",
+        {"stages": stages, "others": others, "proposals": proposals, "proposal_count": counts.get("proposed", 0)},
+    )

@@ -8,6 +8,7 @@ from cadre_pool.demo import make_name
 from cadre_pool.models import OrgUnit, Role, User
 from candidates.identity import id_check_char
 from candidates.models import Candidate, PoolEvent, PoolStatus, SourceCategory
+from candidates.pinyin import name_initials
 
 _rng = random.Random(11643)
 
@@ -50,6 +51,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
         male = True
 
     name = factory.LazyAttribute(lambda o: make_name(_rng, o.male))
+    name_initials = factory.LazyAttribute(lambda o: name_initials(o.name))
     gender_id = factory.LazyAttribute(lambda o: "1" if o.male else "2")
     ethnicity_id = "01"
     birth_date = factory.LazyAttribute(lambda o: _birth(o.age))

@@ -42,6 +42,7 @@ def test_every_status_change_writes_one_event(organiser, district_staff, referen
         (organiser, PoolStatus.CONTACTED),
         (organiser, PoolStatus.WILLING),
         (organiser, PoolStatus.FILED),
+        (organiser, PoolStatus.PROPOSED),
         (district_staff, PoolStatus.IN_POOL),
         (district_staff, PoolStatus.PROMOTED),
     ]
@@ -58,11 +59,12 @@ def test_every_status_change_writes_one_event(organiser, district_staff, referen
 
 
 def test_organiser_cannot_take_decisions(organiser, reference):
-    candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.FILED)
-    with pytest.raises(PermissionDenied):
-        change_status(actor=organiser, candidate_id=candidate.pk, to_status=PoolStatus.IN_POOL)
+    candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.PROPOSED)
+    for target in (PoolStatus.IN_POOL, PoolStatus.FILED):
+        with pytest.raises(PermissionDenied):
+            change_status(actor=organiser, candidate_id=candidate.pk, to_status=target, reason="x")
     candidate.refresh_from_db()
-    assert candidate.status == PoolStatus.FILED
+    assert candidate.status == PoolStatus.PROPOSED
     assert candidate.events.count() == 1
 
 
@@ -113,18 +115,21 @@ def test_status_change_refuses_get(client, organiser, reference):
     assert client.get(reverse("candidates:change_status", args=[candidate.pk])).status_code == 405
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_decision_is_taken_once_under_concurrency(reference, district_staff):
-    candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.IN_POOL)
-    barrier = threading.Barrier(4)
+def race(*, candidate, actor, targets: list[str]) -> list[str]:
+    """Run one change_status per target at the same moment; the outcomes, sorted."""
+    barrier = threading.Barrier(len(targets))
     outcomes = []
 
     def decide(target):
         try:
             barrier.wait()
+            # Leaving the pool is a decision; confirming entry is not.
             change_status(
-                actor=district_staff, candidate_id=candidate.pk, to_status=target, reason="并发测试", via_decision=True
+                actor=actor,
+                candidate_id=candidate.pk,
+                to_status=target,
+                reason="并发测试",
+                via_decision=target in {"promoted", "exited"},
             )
             outcomes.append("ok")
         except ValidationError:
@@ -132,10 +137,18 @@ def test_a_decision_is_taken_once_under_concurrency(reference, district_staff):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=decide, args=(t,)) for t in ["promoted", "exited", "promoted", "exited"]]
+    threads = [threading.Thread(target=decide, args=(t,)) for t in targets]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
+    return sorted(outcomes)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_is_taken_once_under_concurrency(reference, district_staff):
+    candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.IN_POOL)
+    outcomes = race(candidate=candidate, actor=district_staff, targets=["promoted", "exited", "promoted", "exited"])
+    assert outcomes == ["ok", "refused", "refused", "refused"]
     assert Candidate.objects.get(pk=candidate.pk).events.filter(to_status__in=["promoted", "exited"]).count() == 1

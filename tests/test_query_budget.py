@@ -13,10 +13,10 @@ from tests.factories import CandidateFactory
 # Session read, user with unit, session write, then the page's own: for the list the count, the rows and
 # the filter drop-downs (village, gender, education, political status, and township above a township).
 LIST_BUDGET = {"organiser": 9, "district_staff": 10}
-# Session ×2, user, candidate with its codes, pool events with their actors, the six kinds of
-# cultivation record (mentors, logs, plan, posts, secondments, courses) and the three of management
-# (assessments, reviews, decisions), each shared by its panel and the timeline.
-DETAIL_BUDGET = 14
+# Session ×2, user, candidate with its codes; intake: events, skills, work history, contacts, policies;
+# the six kinds of cultivation record (mentors, logs, plan, posts, secondments, courses) and the three
+# of management (assessments, reviews, decisions), each shared by its panel and the timeline.
+DETAIL_BUDGET = 18
 HOME_BUDGET = 4
 
 
@@ -50,7 +50,7 @@ def test_detail_query_count_does_not_grow_with_events(client, organiser, distric
     client.force_login(organiser)
     candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.PROSPECT)
     few = _count_queries(client, reverse("candidates:detail", args=[candidate.pk]))
-    for target in ["contacted", "willing", "filed"]:
+    for target in ["contacted", "willing", "filed", "proposed"]:
         change_status(actor=organiser, candidate_id=candidate.pk, to_status=target)
     change_status(actor=district_staff, candidate_id=candidate.pk, to_status="in_pool")
     many = _count_queries(client, reverse("candidates:detail", args=[candidate.pk]))

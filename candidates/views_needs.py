@@ -1,0 +1,167 @@
+"""Village needs, matching and village coverage (S5, S7, S8)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadre_pool.access import READERS, WRITERS, access
+from cadre_pool.models import OrgUnit
+from candidates import matching
+from candidates.forms import VillageNeedForm
+from candidates.models import Candidate, NeedStatus, PoolStatus, VillageNeed
+from candidates.services import assign_reserve, save_village_need
+from candidates.views import run_posted_action
+from candidates.views_outreach import chosen_township
+
+PAGE_SIZE = 25
+
+
+def _count(queryset, field: str, outer: str = "pk"):
+    """A correlated COUNT, for annotating rows without multiplying them."""
+    counted = queryset.filter(**{field: OuterRef(outer)}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _pool_reserves():
+    return Candidate.objects.filter(status=PoolStatus.IN_POOL)
+
+
+def villages_with_counts(villages):
+    return villages.annotate(
+        reserves=_count(_pool_reserves(), "target_village"),
+        open_needs=_count(VillageNeed.objects.filter(status=NeedStatus.OPEN), "village"),
+    )
+
+
+@access(READERS)
+def need_list(request):
+    needs = VillageNeed.objects.visible_to(request.user).for_list()
+    status = request.GET.get("status", NeedStatus.OPEN)
+    if status in NeedStatus.values:
+        needs = needs.filter(status=status)
+    township = chosen_township(request)
+    if township is not None:
+        needs = needs.filter(village__parent=township)
+    needs = needs.annotate(reserves=_count(_pool_reserves(), "target_village", outer="village"))
+    page = Paginator(needs.order_by("village__code", "-created_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    townships = [] if request.user.is_organiser else OrgUnit.objects.townships().visible_to(request.user)
+    return render(
+        request,
+        "candidates/need_list.html",
+        {
+            "page_obj": page,
+            "statuses": NeedStatus.choices,
+            "status": status,
+            "townships": townships,
+            "township": township,
+        },
+    )
+
+
+def _need_form_page(request, need: VillageNeed | None):
+    form = VillageNeedForm(request.POST or None, instance=need, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_village_need(
+                actor=request.user,
+                need_id=need.pk if need else None,
+                village=form.cleaned_data.get("village"),
+                fields=form.field_data(),
+                skills=form.cleaned_data["skills"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("The village need was saved."))
+            return redirect("candidates:need_detail", pk=saved.pk)
+    return render(request, "candidates/need_form.html", {"form": form, "need": need})
+
+
+@access(WRITERS)
+def need_create(request):
+    return _need_form_page(request, None)
+
+
+@access(WRITERS)
+def need_edit(request, pk):
+    return _need_form_page(request, get_object_or_404(VillageNeed.objects.visible_to(request.user), pk=pk))
+
+
+@access(READERS)
+def need_detail(request, pk):
+    """The need and its ranked candidates, each score term shown, with a button to assign a reserve."""
+    need = get_object_or_404(VillageNeed.objects.visible_to(request.user).for_list(), pk=pk)
+    scoped = Candidate.objects.visible_to(request.user)
+    reserves = (
+        scoped.filter(target_village=need.village_id)
+        .exclude(status__in=[PoolStatus.EXITED, PoolStatus.PROMOTED])
+        .order_by("name", "pk")
+    )
+    return render(
+        request,
+        "candidates/need_detail.html",
+        {
+            "need": need,
+            "matches": matching.rank(need, scoped),
+            "reserves": reserves,
+            "weights": matching.weights(),
+        },
+    )
+
+
+class AssignForm(forms.Form):
+    candidate = forms.IntegerField()
+
+
+@require_POST
+@access(WRITERS)
+def need_assign(request, pk):
+    need = get_object_or_404(VillageNeed.objects.visible_to(request.user), pk=pk)
+    run_posted_action(
+        request,
+        AssignForm(request.POST),
+        lambda data: assign_reserve(actor=request.user, need_id=need.pk, candidate_id=data["candidate"]),
+        success=_("The candidate is now a reserve for this village."),
+    )
+    return redirect("candidates:need_detail", pk=need.pk)
+
+
+@access(READERS)
+def coverage(request):
+    """Villages with 0, 1 and ≥ 2 reserves in the pool, and their open needs; per township."""
+    villages = villages_with_counts(OrgUnit.objects.villages().visible_to(request.user).filter(active=True))
+    summary: dict[int, dict] = {}
+    for village in (
+        villages.select_related("parent").order_by("code").only("pk", "code", "name", "short_name", "parent")
+    ):
+        row = summary.setdefault(
+            village.parent_id, {"township": village.parent, "villages": 0, "zero": 0, "one": 0, "two": 0, "needs": 0}
+        )
+        row["villages"] += 1
+        row["zero" if village.reserves == 0 else "one" if village.reserves == 1 else "two"] += 1
+        row["needs"] += village.open_needs
+    township = chosen_township(request)
+    rows = []
+    if township is not None:
+        rows = (
+            villages.filter(parent=township)
+            .prefetch_related(
+                Prefetch(
+                    "target_candidates",
+                    queryset=_pool_reserves().order_by("name", "pk"),
+                    to_attr="pool_reserves",
+                )
+            )
+            .order_by("reserves", "code")
+        )
+    return render(
+        request,
+        "candidates/coverage.html",
+        {"summary": list(summary.values()), "township": township, "villages": rows},
+    )
