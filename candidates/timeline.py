@@ -20,3 +20,29 @@ def pool_events(candidate):
             detail=event.reason,
             actor=str(event.actor),
         )
+
+
+@timeline.register("contact", _("contact"))
+def contact_entries(candidate):
+    # Prefetched by the detail queryset with who recorded them.
+    for contact in candidate.contacts.all():
+        yield timeline.TimelineEntry(
+            at=timeline.at_day(contact.date),
+            kind="contact",
+            kind_label=str(_("contact")),
+            title=f"{contact.get_kind_display()}：{contact.place}",
+            detail=contact.discussed,
+            actor=str(contact.recorded_by),
+        )
+
+
+@timeline.register("policy", _("policy item"))
+def policy_entries(candidate):
+    for delivery in candidate.policy_deliveries.all():
+        yield timeline.TimelineEntry(
+            at=timeline.at_day(delivery.handed_on),
+            kind="policy",
+            kind_label=str(_("policy item")),
+            title=str(_("Policy handed over: %(policy)s (%(uptake)s)"))
+            % {"policy": delivery.policy, "uptake": delivery.get_uptake_display()},
+        )

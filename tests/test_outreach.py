@@ -263,3 +263,14 @@ def test_outreach_pages_keep_their_query_budget(client, request, reference, poli
     many = [_count_queries(client, url) for url in urls]
     assert few == many
     assert all(n <= budget for n, budget in zip(many, OUTREACH_BUDGETS[role], strict=True))
+
+
+def test_contacts_and_policy_items_are_on_the_candidate_timeline(client, organiser, reference, policies):
+    candidate = CandidateFactory(township=reference[MINGYANG], name="时间线甲", status=PoolStatus.PROSPECT)
+    record_contact(actor=organiser, candidate_ids=[candidate.pk], fields=talk(), policy_ids=[policies["district"].pk])
+    client.force_login(organiser)
+    response = client.get(reverse("candidates:detail", args=[candidate.pk]))
+    kinds = [entry.kind for entry in response.context["timeline"]]
+    assert "contact" in kinds and "policy" in kinds
+    only = client.get(reverse("candidates:detail", args=[candidate.pk]), {"kind": "policy"})
+    assert [entry.title for entry in only.context["timeline"]] == ["发放政策：返乡任职补贴（已送达）"]
