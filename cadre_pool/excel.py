@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "|")
 HEADER_ROW = 3  # title, subtitle, header
 
 
@@ -60,7 +60,10 @@ def _cell(sheet, value, *, font=None, fill=None, border=None, alignment=None, nu
     value = safe(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"  # stored as text: never evaluated
+        # Stored as text and marked with Excel's hidden apostrophe: never evaluated, not even
+        # after someone edits the cell, while the value itself stays exactly what was typed.
+        cell.data_type = "s"
+        cell.quotePrefix = True
     if font:
         cell.font = font
     if fill:

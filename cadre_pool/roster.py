@@ -28,6 +28,20 @@ def _month(day) -> str:
     return day.strftime("%Y.%m") if day else ""
 
 
+def _school(c) -> str:
+    school = c.fulltime_school or c.inservice_school
+    major = c.fulltime_major if c.fulltime_school else c.inservice_major
+    return " ".join(part for part in (school, major) if part)
+
+
+def _employer(c) -> str:
+    return " ".join(part for part in (c.employer, c.occupation) if part)
+
+
+def _skills(c) -> str:
+    return "、".join(part for part in (c.roster_skills, c.skills_other) if part)
+
+
 def _sensitive(raw: str, masker) -> Callable:
     return lambda n, c, unmasked: getattr(c, raw) if unmasked else masker(getattr(c, raw))
 
@@ -44,9 +58,12 @@ ROSTER_COLUMNS = [
     RosterColumn("political", gettext_lazy("Political status"), 12, lambda n, c, u: str(c.political_status)),
     RosterColumn("party_entry", gettext_lazy("Joined the Party"), 10, lambda n, c, u: _month(c.party_entry_date)),
     RosterColumn("education", gettext_lazy("Education"), 14, lambda n, c, u: c.education.name),
+    RosterColumn("school", gettext_lazy("School and major"), 20, lambda n, c, u: _school(c)),
     RosterColumn("id_number", gettext_lazy("Resident ID number"), 22, _sensitive("id_number", mask_id_number)),
     RosterColumn("phone", gettext_lazy("Phone"), 14, _sensitive("phone", mask_mobile)),
     RosterColumn("source", gettext_lazy("Source category"), 16, lambda n, c, u: c.get_source_category_display()),
+    RosterColumn("employer", gettext_lazy("Current employer and post"), 20, lambda n, c, u: _employer(c)),
+    RosterColumn("skills", gettext_lazy("Industry experience or skills"), 20, lambda n, c, u: _skills(c)),
     RosterColumn("mentors", gettext_lazy("Mentors"), 14, lambda n, c, u: c.roster_mentors or ""),
     RosterColumn("posts", gettext_lazy("Post placements"), 18, lambda n, c, u: c.roster_posts or ""),
     RosterColumn("status", gettext_lazy("Status"), 10, lambda n, c, u: c.get_status_display()),
@@ -64,6 +81,7 @@ def chosen_columns(keys: Iterable[str]) -> list[RosterColumn]:
 
 def roster_queryset(queryset):
     """The list's own filtered queryset with what the roster needs, one query per chunk."""
+    from candidates.models import Candidate
     from mentorship.models import MentorAssignment, Placement
 
     mentors = (
@@ -78,9 +96,17 @@ def roster_queryset(queryset):
         .annotate(names=StringAgg("post_type__name", delimiter=Value("、")))
         .values("names")
     )
-    return queryset.select_related(
-        "township", "village", "gender", "ethnicity", "political_status", "education"
-    ).annotate(roster_mentors=Subquery(mentors), roster_posts=Subquery(posts))
+    tags = Candidate.skills.through
+    skills = (
+        tags.objects.filter(candidate=OuterRef("pk"))
+        .values("candidate")
+        .annotate(names=StringAgg("skilltag__name", delimiter=Value("、"), order_by=("skilltag__sort_order",)))
+        .values("names")
+    )
+    related = ("township", "village", "gender", "ethnicity", "political_status", "education")
+    return queryset.select_related(*related).annotate(
+        roster_mentors=Subquery(mentors), roster_posts=Subquery(posts), roster_skills=Subquery(skills)
+    )
 
 
 def describe_filters(filterset) -> str:

@@ -7,4 +7,4 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidates")
 
     def ready(self):
-        from candidates import timeline  # noqa: F401 - registers the pool-event timeline provider
+        from candidates import exports, timeline  # noqa: F401 - registers the supply export and timeline

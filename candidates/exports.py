@@ -1,36 +1,61 @@
-"""Excel exports: openpyxl's write-only workbook, every text cell neutralised against formula injection."""
+"""The talent supply list (人才供给清单) as Excel, through the shared export machinery."""
 
-import io
-from collections.abc import Iterable, Sequence
-
-from django.http import FileResponse
 from django.utils import timezone
-from openpyxl import Workbook
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-# A cell starting with one of these would be read by Excel or LibreOffice as a formula (or DDE).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "|")
-
-
-def neutralise(value):
-    """Text that would start a formula gets a leading apostrophe; other values pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from cadre_pool import exports
+from cadre_pool.excel import Column, Table
+from candidates.models import Candidate
 
 
-def xlsx_response(*, filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> FileResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([neutralise(str(h)) for h in headers])
-    for row in rows:
-        sheet.append([neutralise(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=f"{filename}-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+def _skills(candidate: Candidate) -> str:
+    skills = [tag.name for tag in candidate.skills.all()]
+    if candidate.skills_other:
+        skills.append(candidate.skills_other)
+    return "、".join(skills)
+
+
+SUPPLY_COLUMNS = [
+    Column("name", gettext_lazy("Name"), 10, lambda c: c.name),
+    Column("gender", gettext_lazy("Gender"), 6, lambda c: str(c.gender)),
+    Column("age", gettext_lazy("Age"), 6, lambda c: c.age),
+    Column("township", gettext_lazy("Township"), 10, lambda c: str(c.township)),
+    Column("village", gettext_lazy("Home village"), 12, lambda c: str(c.village or "")),
+    Column("education", gettext_lazy("Education"), 14, lambda c: c.education.name),
+    Column("political", gettext_lazy("Political status"), 12, lambda c: str(c.political_status)),
+    Column("source", gettext_lazy("Source category"), 16, lambda c: c.get_source_category_display()),
+    Column("skills", gettext_lazy("Experience and skills"), 24, _skills),
+    Column("occupation", gettext_lazy("Industry and occupation"), 18, lambda c: c.occupation),
+    Column("employer", gettext_lazy("Employer or business"), 18, lambda c: c.employer),
+    Column("city", gettext_lazy("Where working now"), 12, lambda c: c.current_city),
+    Column("willingness", gettext_lazy("Willing to return home"), 10, lambda c: c.get_willingness_display()),
+    Column("status", gettext_lazy("Status"), 10, lambda c: c.get_status_display()),
+    Column("target", gettext_lazy("Target village"), 12, lambda c: str(c.target_village or "")),
+    Column("phone", gettext_lazy("Mobile phone"), 14, lambda c: c.masked_phone),
+]
+
+
+@exports.register("supply", "talent-supply")
+def build_supply(user, params) -> tuple[Table, int]:
+    """The supply list's own filters and scope, every row (not one page)."""
+    from candidates.filters import SupplyFilter
+
+    base = (
+        Candidate.objects.visible_to(user)
+        .for_list()
+        .select_related("target_village")
+        .prefetch_related("skills")
+        .order_by("township__code", "name", "pk")
     )
+    filterset = SupplyFilter(params, queryset=base, user=user)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    table = Table(
+        sheet=_("Talent supply list"),
+        title=_("Talent supply list"),
+        subtitle=_("%(unit)s · exported %(time)s by %(user)s")
+        % {"unit": user.unit, "time": timezone.localtime().strftime("%Y-%m-%d %H:%M"), "user": user},
+        columns=[Column(c.key, str(c.header), c.width, c.value) for c in SUPPLY_COLUMNS],
+        rows=queryset.iterator(chunk_size=2000),
+    )
+    return table, queryset.count()

@@ -5,14 +5,12 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from cadre_pool import exports, panels, timeline
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
-from candidates.exports import xlsx_response
 from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
 from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, Uptake, allowed_next_statuses
@@ -79,60 +77,9 @@ class SupplyListView(CandidateListView):
         return super().get_queryset().select_related("target_village").prefetch_related("skills")
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("export") != "xlsx":
-            return super().get(request, *args, **kwargs)
-        filterset = self.get_filterset(self.get_filterset_class())
-        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        return xlsx_response(
-            filename="talent-supply",
-            title=_("Talent supply list"),
-            headers=SUPPLY_COLUMNS,
-            rows=(supply_row(c) for c in rows.iterator(chunk_size=2000)),
-        )
-
-
-SUPPLY_COLUMNS = [
-    _lazy("Name"),
-    _lazy("Gender"),
-    _lazy("Age"),
-    _lazy("Township"),
-    _lazy("Home village"),
-    _lazy("Education"),
-    _lazy("Political status"),
-    _lazy("Source category"),
-    _lazy("Experience and skills"),
-    _lazy("Industry and occupation"),
-    _lazy("Employer or business"),
-    _lazy("Where working now"),
-    _lazy("Willing to return home"),
-    _lazy("Status"),
-    _lazy("Target village"),
-    _lazy("Mobile phone"),
-]
-
-
-def supply_row(candidate: Candidate) -> list:
-    skills = [tag.name for tag in candidate.skills.all()]
-    if candidate.skills_other:
-        skills.append(candidate.skills_other)
-    return [
-        candidate.name,
-        str(candidate.gender),
-        candidate.age,
-        str(candidate.township),
-        str(candidate.village or ""),
-        candidate.education.name,
-        str(candidate.political_status),
-        candidate.get_source_category_display(),
-        "、".join(skills),
-        candidate.occupation,
-        candidate.employer,
-        candidate.current_city,
-        candidate.get_willingness_display(),
-        candidate.get_status_display(),
-        str(candidate.target_village or ""),
-        candidate.masked_phone,
-    ]
+        if request.GET.get("export") == "xlsx":
+            return exports.respond(request, "supply")
+        return super(CandidateListView, self).get(request, *args, **kwargs)
 
 
 class CandidateDetailView(RoleRequiredMixin, DetailView):

@@ -29,6 +29,7 @@ def test_formulas_come_back_as_text_and_print_settings_are_set():
     names = [sheet.cell(row=r, column=2) for r in range(4, 4 + len(hostile))]
     assert [c.value for c in names] == hostile
     assert all(c.data_type == "s" for c in names)
+    assert all(c.quotePrefix for c in names[:-1]) and not names[-1].quotePrefix
     assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
     assert sheet.freeze_panes == "A4"
     assert sheet.print_title_rows == "$3:$3"

@@ -173,3 +173,48 @@ def test_round_results_export(client, organiser, district_staff, reference):
     assert len(rows) == 2
     headers = [c.value for c in sheet[3]]
     assert "履职能力" in headers and "优秀" in [row[headers.index("履职能力")] for row in rows]
+
+
+def test_roster_has_the_default_columns_of_a_meeting_roster(client, organiser, reference):
+    from candidates.models import SkillTag
+
+    person = CandidateFactory(
+        township=reference[MINGYANG],
+        village=reference[QILONGSHAN],
+        fulltime_school="四川农业大学",
+        fulltime_major="园艺",
+        employer="巴中市某合作社",
+        occupation="种植",
+        skills_other="直播带货",
+    )
+    person.skills.set(SkillTag.objects.filter(name__in=["电商", "种养殖"]))
+    client.force_login(organiser)
+    sheet = _sheet(client.get(reverse("candidates:list"), {"export": "xlsx"}))
+    headers = [c.value for c in sheet[3]]
+    assert headers == [
+        "序号",
+        "乡镇(街道)",
+        "村(社区)",
+        "姓名",
+        "性别",
+        "民族",
+        "出生年月",
+        "年龄",
+        "政治面貌",
+        "入党时间",
+        "学历",
+        "毕业院校及专业",
+        "公民身份号码",
+        "联系电话",
+        "人员类别",
+        "现工作单位及职务",
+        "产业经验或专业技能",
+        "成长导师",
+        "岗位锻炼",
+        "状态",
+        "备注",
+    ]
+    row = dict(zip(headers, next(sheet.iter_rows(min_row=4, values_only=True)), strict=True))
+    assert row["毕业院校及专业"] == "四川农业大学 园艺"
+    assert row["现工作单位及职务"] == "巴中市某合作社 种植"
+    assert set(row["产业经验或专业技能"].split("、")) == {"电商", "种养殖", "直播带货"}
