@@ -124,6 +124,11 @@ class SupplyFilter(CandidateFilter):
         AVAILABLE = "available"
         RESERVED = "reserved"
 
+    status = django_filters.ChoiceFilter(
+        label=_("pool status"),
+        choices=[(v, label) for v, label in PoolStatus.choices if v not in {PoolStatus.PROMOTED, PoolStatus.EXITED}],
+        empty_label=ALL,
+    )
     skills = django_filters.ModelMultipleChoiceFilter(
         label=_("industry experience and skills"),
         queryset=SkillTag.objects.filter(active=True),

@@ -411,10 +411,10 @@ class WorkHistoryEntry(models.Model):
     """One line of the candidate's CV (简历): from–to, unit, role."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="work_history")
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"), null=True, blank=True, help_text=_("Leave empty while current."))
+    start = models.DateField(_("from (date)"))
+    end = models.DateField(_("to (date)"), null=True, blank=True, help_text=_("Leave empty while current."))
     unit = models.CharField(_("unit"), max_length=100)
-    role = models.CharField(_("role"), max_length=100)
+    role = models.CharField(_("position"), max_length=100)
 
     class Meta:
         verbose_name = _("work history entry")

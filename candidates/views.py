@@ -69,7 +69,14 @@ class SupplyListView(CandidateListView):
     template_name = "candidates/supply_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("target_village").prefetch_related("skills")
+        # The supply side: people who may still be chosen, not those promoted or out of the pool.
+        return (
+            super()
+            .get_queryset()
+            .exclude(status__in=[PoolStatus.PROMOTED, PoolStatus.EXITED])
+            .select_related("target_village")
+            .prefetch_related("skills")
+        )
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") != "xlsx":
@@ -96,7 +103,7 @@ SUPPLY_COLUMNS = [
     _lazy("Experience and skills"),
     _lazy("Industry and occupation"),
     _lazy("Employer or business"),
-    _lazy("Where working now"),
+    _lazy("Working in (city)"),
     _lazy("Willing to return home"),
     _lazy("Status"),
     _lazy("Target village"),

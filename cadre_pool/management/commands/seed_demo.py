@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cadre_pool.demo import DEMO_PASSWORD, ensure_demo_accounts, seed_candidates
+from cadre_pool.demo import DEMO_PASSWORD, ensure_demo_accounts, seed_candidates, seed_intake
 from cadre_pool.models import OrgUnit
 from cadre_pool.reference import load_code_tables
 
@@ -30,6 +30,7 @@ class Command(BaseCommand):
         load_code_tables()
         accounts = ensure_demo_accounts()
         created = seed_candidates(count=options["candidates"], seed=options["seed"])
+        seed_intake(seed=options["seed"])
         self.stdout.write(f"演示数据：新增后备力量 {created} 人（已有的保持不变）。")
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
