@@ -242,8 +242,18 @@ def funnel(request):
     stages = [(status, PoolStatus(status).label, counts.get(status, 0)) for status in FUNNEL_STAGES]
     others = [(s, s.label, counts.get(s, 0)) for s in PoolStatus if s not in FUNNEL_STAGES]
     proposals = list(scoped.awaiting_decision()[:PAGE_SIZE])
+    # The district reports the share of the pool with industry experience or a professional skill.
+    skilled = scoped.filter(status=PoolStatus.IN_POOL, has_industry_skill=True).count()
+    in_pool = counts.get(PoolStatus.IN_POOL, 0)
     return render(
         request,
         "candidates/funnel.html",
-        {"stages": stages, "others": others, "proposals": proposals, "proposal_count": counts.get("proposed", 0)},
+        {
+            "stages": stages,
+            "others": others,
+            "proposals": proposals,
+            "proposal_count": counts.get("proposed", 0),
+            "skilled": skilled,
+            "skilled_share": round(100 * skilled / in_pool) if in_pool else None,
+        },
     )
