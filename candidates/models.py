@@ -150,10 +150,29 @@ def township_scope(queryset, user, township_field: str = "township"):
     return queryset.filter(**{f"{township_field}__path__startswith": unit.path})
 
 
+def years_ago(years: int, today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
 class CandidateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one scoping rule for candidates: a user sees the candidates of their unit's subtree."""
         return township_scope(self, user)
+
+    def aged(self, *, at_least: int | None = None, at_most: int | None = None, today: datetime.date | None = None):
+        """Candidates whose age today lies in the band (either end may be open); an indexable date range."""
+        queryset = self
+        if at_least is not None:
+            # Age ≥ n: born on or before the date n years ago.
+            queryset = queryset.filter(birth_date__lte=years_ago(at_least, today))
+        if at_most is not None:
+            # Age ≤ n: born after the date n + 1 years ago.
+            queryset = queryset.filter(birth_date__gt=years_ago(at_most + 1, today))
+        return queryset
 
     def awaiting_decision(self):
         """Pool-entry proposals, oldest first, each with the proposal event (who, when, note)."""
