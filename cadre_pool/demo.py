@@ -15,7 +15,21 @@ from django.utils import timezone
 
 from cadre_pool.models import OrgUnit, Role, User
 from candidates.identity import id_check_char
-from candidates.models import FUNNEL_STAGES, Candidate, PoolEvent, PoolStatus, SourceCategory, is_decision
+from candidates.models import (
+    FUNNEL_STAGES,
+    Candidate,
+    Contact,
+    ContactKind,
+    PolicyDelivery,
+    PolicyItem,
+    PoolEvent,
+    PoolStatus,
+    SkillTag,
+    SourceCategory,
+    VillageNeed,
+    Willingness,
+    is_decision,
+)
 from candidates.pinyin import name_initials
 
 DISTRICT_CODE = "511903000000"
@@ -206,3 +220,108 @@ def _history(rng: random.Random, status: str, today: datetime.date) -> list[tupl
         (step, datetime.datetime.combine(start + datetime.timedelta(days=d), datetime.time(9, 30), tzinfo=tz))
         for step, d in zip(steps, moments, strict=True)
     ]
+
+
+# Intake demo data: policy list, skills, village needs, contacts and reserves -----------------
+
+DEMO_POLICIES = [
+    # (unit code, category, title, amount, conditions)
+    (
+        DISTRICT_CODE,
+        "return_subsidy",
+        "返乡任职补贴",
+        "每月 2000 元，连续 3 年",
+        "返乡担任村“两委”成员或书记助理满 6 个月",
+    ),
+    (
+        DISTRICT_CODE,
+        "business_loan",
+        "返乡创业担保贷款",
+        "个人最高 30 万元，三年贴息",
+        "在本区注册经营主体，带动就业 3 人以上",
+    ),
+    (DISTRICT_CODE, "project_support", "村级集体经济项目扶持", "单个项目最高 50 万元", "项目经乡镇审核、区级评审立项"),
+    (DISTRICT_CODE, "training", "后备力量能力提升培训", "培训费用全额补助", "纳入后备力量库人员"),
+    ("511903100000", "project_support", "明阳镇特色产业奖补", "每亩最高 800 元", "发展规模种养殖 50 亩以上"),
+]
+DEMO_SKILLS = ["种养殖", "电商", "乡村旅游", "农产品加工", "财务", "法律", "建筑", "物流"]
+DEMO_NEEDS = [
+    # (village code, field, title, skills)
+    ("511903100213", "ecommerce", "发展农产品电商，打开销路", ["电商", "物流"]),
+    ("511903112206", "industry", "壮大特色种养殖产业", ["种养殖", "农产品加工"]),
+    ("511903102215", "collective", "盘活集体资产，发展乡村旅游", ["乡村旅游", "财务"]),
+    ("511903105219", "governance", "加强矛盾调解和基层治理", ["法律"]),
+]
+
+
+@transaction.atomic
+def seed_intake(*, seed: int) -> None:
+    """Policy items, skills, needs of the featured villages, a few contacts and reserves; safe to run again."""
+    rng = random.Random(seed)
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in={p[0] for p in DEMO_POLICIES} | set(FEATURED_VILLAGES))}
+    policies = [
+        PolicyItem.objects.get_or_create(
+            unit=units[code],
+            title=title,
+            defaults={
+                "category": category,
+                "amount": amount,
+                "conditions": conditions,
+                "issuing_body": "中共恩阳区委组织部",
+                "valid_from": datetime.date(2025, 1, 1),
+            },
+        )[0]
+        for code, category, title, amount, conditions in DEMO_POLICIES
+    ]
+    tags = {t.name: t for t in SkillTag.objects.filter(name__in=DEMO_SKILLS)}
+    candidates = list(Candidate.objects.filter(township__path__startswith=f"{DISTRICT_CODE}/").order_by("id_number"))
+    Through = Candidate.skills.through
+    if tags and not Through.objects.exists():
+        links, flagged = [], []
+        for candidate in candidates:
+            if rng.random() < 0.55:  # the district reports "45% or more" with experience or skills
+                chosen = rng.sample(sorted(tags), k=rng.choice([1, 1, 2]))
+                links += [Through(candidate=candidate, skilltag=tags[name]) for name in chosen]
+                flagged.append(candidate.pk)
+        Through.objects.bulk_create(links)
+        Candidate.objects.filter(pk__in=flagged).update(has_industry_skill=True)
+        for candidate in candidates:
+            candidate.willingness = rng.choice([Willingness.YES, Willingness.YES, Willingness.CONSIDERING, ""])
+        Candidate.objects.bulk_update(candidates, ["willingness"])
+    staff = User.objects.filter(role=Role.DISTRICT_STAFF).order_by("pk").first()
+    organisers = {u.unit_id: u for u in User.objects.filter(role=Role.ORGANISER)}
+    for code, field, title, skills in DEMO_NEEDS:
+        village = units[code]
+        need, created = VillageNeed.objects.get_or_create(
+            village=village,
+            title=title,
+            defaults={"field": field, "created_by": organisers.get(village.parent_id, staff), "age_max": 45},
+        )
+        if created:
+            need.skills.set([tags[name] for name in skills if name in tags])
+        # The in-pool people of a featured village are its reserves; some villages get two.
+        locals_in_pool = [c for c in candidates if c.village_id == village.pk and c.status == PoolStatus.IN_POOL]
+        for candidate in locals_in_pool[: rng.choice([1, 2])]:
+            if candidate.target_village_id is None:
+                Candidate.objects.filter(pk=candidate.pk).update(target_village=village)
+    if not Contact.objects.exists():
+        today = timezone.localdate()
+        for candidate in [c for c in candidates if c.village_id in {units[v].pk for v in FEATURED_VILLAGES}][:8]:
+            actor = organisers.get(candidate.township_id, staff)
+            contact = Contact.objects.create(
+                township_id=candidate.township_id,
+                kind=rng.choice([ContactKind.VISIT, ContactKind.TALK]),
+                date=today - datetime.timedelta(days=rng.randint(3, 90)),
+                place="村委会",
+                attendees=actor.full_name,
+                discussed="介绍返乡创业优惠政策，了解本人返乡意愿和产业打算（示例数据）",
+                outcome="有返乡意愿",
+                recorded_by=actor,
+            )
+            contact.candidates.set([candidate])
+            for policy in rng.sample(policies[:4], k=2):
+                PolicyDelivery.objects.get_or_create(
+                    candidate=candidate,
+                    policy=policy,
+                    defaults={"contact": contact, "handed_on": contact.date, "recorded_by": actor},
+                )

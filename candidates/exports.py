@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from cadre_pool import exports
 from cadre_pool.excel import Column, Table
-from candidates.models import Candidate
+from candidates.models import Candidate, PoolStatus
 
 
 def _skills(candidate: Candidate) -> str:
@@ -36,18 +36,24 @@ SUPPLY_COLUMNS = [
 ]
 
 
+def supply_queryset(user):
+    """The supply side: people who may still be chosen, not those promoted or out of the pool."""
+    return (
+        Candidate.objects.visible_to(user)
+        .for_list()
+        .exclude(status__in=[PoolStatus.PROMOTED, PoolStatus.EXITED])
+        .select_related("target_village")
+        .prefetch_related("skills")
+        .order_by("township__code", "name", "pk")
+    )
+
+
 @exports.register("supply", "talent-supply")
 def build_supply(user, params) -> tuple[Table, int]:
     """The supply list's own filters and scope, every row (not one page)."""
     from candidates.filters import SupplyFilter
 
-    base = (
-        Candidate.objects.visible_to(user)
-        .for_list()
-        .select_related("target_village")
-        .prefetch_related("skills")
-        .order_by("township__code", "name", "pk")
-    )
+    base = supply_queryset(user)
     filterset = SupplyFilter(params, queryset=base, user=user)
     queryset = filterset.qs if filterset.is_valid() else base.none()
     table = Table(

@@ -1,9 +1,6 @@
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
@@ -18,14 +15,6 @@ class VillageFilter(django_filters.ModelChoiceFilter):
 
 # An empty filter means "any": say so instead of django-filter's dashes.
 ALL = _("all")
-
-
-def _years_ago(years: int) -> datetime.date:
-    today = timezone.localdate()
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
 
 
 class CandidateFilter(django_filters.FilterSet):
@@ -106,12 +95,10 @@ class CandidateFilter(django_filters.FilterSet):
         )
 
     def filter_age_min(self, queryset, name, value):
-        # Age ≥ n means born on or before the date n years ago.
-        return queryset.filter(birth_date__lte=_years_ago(int(value)))
+        return queryset.aged(at_least=int(value))
 
     def filter_age_max(self, queryset, name, value):
-        # Age ≤ n means born after the date n + 1 years ago.
-        return queryset.filter(birth_date__gt=_years_ago(int(value) + 1))
+        return queryset.aged(at_most=int(value))
 
     def filter_education(self, queryset, name, value):
         return queryset.filter(Q(education=value) | Q(education__parent=value))
@@ -124,6 +111,11 @@ class SupplyFilter(CandidateFilter):
         AVAILABLE = "available"
         RESERVED = "reserved"
 
+    status = django_filters.ChoiceFilter(
+        label=_("pool status"),
+        choices=[(v, label) for v, label in PoolStatus.choices if v not in {PoolStatus.PROMOTED, PoolStatus.EXITED}],
+        empty_label=ALL,
+    )
     skills = django_filters.ModelMultipleChoiceFilter(
         label=_("industry experience and skills"),
         queryset=SkillTag.objects.filter(active=True),

@@ -36,8 +36,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+CHOOSE = _("— choose —")
+
+
 def _style(form: forms.Form) -> None:
+    """Bootstrap classes, and our own label for an empty choice (Django's is not translated into Chinese)."""
     for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            # Never read .choices here: it would run the queryset.
+            if field.empty_label is not None:
+                field.empty_label = CHOOSE
+        elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0][0] == "":
+            field.choices = [("", CHOOSE), *field.choices[1:]]
         if isinstance(field.widget, forms.CheckboxSelectMultiple):
             continue
         css = "form-select" if isinstance(field.widget, forms.Select | forms.SelectMultiple) else "form-control"
@@ -135,11 +145,8 @@ class CandidateForm(forms.ModelForm):
             self.fields["ethnicity"].initial = "01"
         else:
             self.fields["version"].initial = self.instance.version
-        self.fields["gender"].empty_label = _("from the ID number")
-        for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
-                field.empty_label = _("— choose —")
         _style(self)
+        self.fields["gender"].empty_label = _("from the ID number")
 
     def sections(self):
         """(title, [bound fields]) in page order; fields this user does not get are left out."""
@@ -195,12 +202,15 @@ class CandidateForm(forms.ModelForm):
 
 
 class WorkHistoryForm(forms.Form):
-    start = forms.DateField(label=_("from"), widget=DateInput(attrs={"class": "form-control"}))
+    start = forms.DateField(label=_("from (date)"), widget=DateInput(attrs={"class": "form-control"}))
     end = forms.DateField(
-        label=_("to"), required=False, widget=DateInput(attrs={"class": "form-control"}), help_text=_("empty: current")
+        label=_("to (date)"),
+        required=False,
+        widget=DateInput(attrs={"class": "form-control"}),
+        help_text=_("empty: current"),
     )
     unit = forms.CharField(label=_("unit"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
-    role = forms.CharField(label=_("role"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
+    role = forms.CharField(label=_("position"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
 
 
 class BaseWorkHistoryFormSet(forms.BaseFormSet):

@@ -66,21 +66,11 @@ class Match:
         return round(sum(term.points for term in self.terms), 1)
 
 
-def _born_after(years: int, today: datetime.date) -> datetime.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
 def eligible(need: VillageNeed, candidates, today: datetime.date | None = None):
     """The hard constraints, as a filter on a (scoped) candidate queryset."""
     today = today or timezone.localdate()
     queryset = candidates.filter(status__in=MATCHABLE_STATUSES).exclude(willingness=Willingness.NO)
-    if need.age_min is not None:
-        queryset = queryset.filter(birth_date__lte=_born_after(need.age_min, today))
-    if need.age_max is not None:
-        queryset = queryset.filter(birth_date__gt=_born_after(need.age_max + 1, today))
+    queryset = queryset.aged(at_least=need.age_min, at_most=need.age_max, today=today)
     if need.education_floor_id:
         # Codes are two digits and better levels sort first: "21" (bachelor) < "31" (college).
         queryset = queryset.filter(education_id__lt=f"{education_rank(need.education_floor_id) + 1}0")

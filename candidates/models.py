@@ -151,10 +151,29 @@ def scoped(queryset, user, township_field: str = "township"):
     return queryset.none() if scope is None else queryset.filter(scope)
 
 
+def years_ago(years: int, today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
 class CandidateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one scoping rule for candidates: a user sees the candidates of their unit's subtree."""
         return scoped(self, user)
+
+    def aged(self, *, at_least: int | None = None, at_most: int | None = None, today: datetime.date | None = None):
+        """Candidates whose age today lies in the band (either end may be open); an indexable date range."""
+        queryset = self
+        if at_least is not None:
+            # Age ≥ n: born on or before the date n years ago.
+            queryset = queryset.filter(birth_date__lte=years_ago(at_least, today))
+        if at_most is not None:
+            # Age ≤ n: born after the date n + 1 years ago.
+            queryset = queryset.filter(birth_date__gt=years_ago(at_most + 1, today))
+        return queryset
 
     def awaiting_decision(self):
         """Pool-entry proposals, oldest first, each with the proposal event (who, when, note)."""
@@ -412,10 +431,10 @@ class WorkHistoryEntry(models.Model):
     """One line of the candidate's CV (简历): from–to, unit, role."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="work_history")
-    start = models.DateField(_("from"))
-    end = models.DateField(_("to"), null=True, blank=True, help_text=_("Leave empty while current."))
+    start = models.DateField(_("from (date)"))
+    end = models.DateField(_("to (date)"), null=True, blank=True, help_text=_("Leave empty while current."))
     unit = models.CharField(_("unit"), max_length=100)
-    role = models.CharField(_("role"), max_length=100)
+    role = models.CharField(_("position"), max_length=100)
 
     class Meta:
         verbose_name = _("work history entry")

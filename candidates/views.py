@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 
 from cadre_pool import exports, panels, timeline
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
+from candidates.exports import supply_queryset
 from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
 from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, Uptake, allowed_next_statuses
@@ -74,7 +75,7 @@ class SupplyListView(CandidateListView):
     template_name = "candidates/supply_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("target_village").prefetch_related("skills")
+        return supply_queryset(self.request.user)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -194,8 +195,18 @@ def funnel(request):
     stages = [(status, PoolStatus(status).label, counts.get(status, 0)) for status in FUNNEL_STAGES]
     others = [(s, s.label, counts.get(s, 0)) for s in PoolStatus if s not in FUNNEL_STAGES]
     proposals = list(scoped.awaiting_decision()[:PAGE_SIZE])
+    # The district reports the share of the pool with industry experience or a professional skill.
+    skilled = scoped.filter(status=PoolStatus.IN_POOL, has_industry_skill=True).count()
+    in_pool = counts.get(PoolStatus.IN_POOL, 0)
     return render(
         request,
         "candidates/funnel.html",
-        {"stages": stages, "others": others, "proposals": proposals, "proposal_count": counts.get("proposed", 0)},
+        {
+            "stages": stages,
+            "others": others,
+            "proposals": proposals,
+            "proposal_count": counts.get("proposed", 0),
+            "skilled": skilled,
+            "skilled_share": round(100 * skilled / in_pool) if in_pool else None,
+        },
     )

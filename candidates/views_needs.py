@@ -123,6 +123,10 @@ class AssignForm(forms.Form):
 @access(WRITERS)
 def need_assign(request, pk):
     need = get_object_or_404(VillageNeed.objects.visible_to(request.user), pk=pk)
+    candidate_id = request.POST.get("candidate", "")
+    if candidate_id.isdigit():
+        # An id from the form: one this user cannot see is not found, like any other.
+        get_object_or_404(Candidate.objects.visible_to(request.user), pk=candidate_id)
     run_posted_action(
         request,
         AssignForm(request.POST),

@@ -79,6 +79,15 @@ def test_other_township_cannot_see_or_assign(client, organiser, other_organiser,
     assert Candidate.objects.get(pk=candidate.pk).target_village is None
 
 
+def test_assigning_a_candidate_of_another_township_answers_404(client, other_organiser, reference):
+    need = make_need(other_organiser, reference[XINAN])
+    foreign = CandidateFactory(township=reference[MINGYANG], status="filed")
+    client.force_login(other_organiser)
+    response = client.post(reverse("candidates:need_assign", args=[need.pk]), {"candidate": foreign.pk})
+    assert response.status_code == 404
+    assert Candidate.objects.get(pk=foreign.pk).target_village is None
+
+
 def test_need_pages_create_match_and_assign(client, organiser, reference):
     client.force_login(organiser)
     response = client.post(

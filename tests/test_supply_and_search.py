@@ -68,7 +68,10 @@ def test_supply_list_filters_by_skill_work_and_availability(client, district_sta
     )
     seller.skills.set([ecommerce])
     CandidateFactory(township=reference[GUANGONG], name="退役乙", target_village=reference[XINAN])
+    CandidateFactory(township=reference[GUANGONG], name="已出库", status="exited")
+    CandidateFactory(township=reference[GUANGONG], name="已提拔", status="promoted")
     client.force_login(district_staff)
+    assert found(client, "candidates:supply") == {"电商甲", "退役乙"}
     assert found(client, "candidates:supply", skills=[ecommerce.pk]) == {"电商甲"}
     assert found(client, "candidates:supply", occupation="电商") == {"电商甲"}
     assert found(client, "candidates:supply", current_city="杭州") == {"电商甲"}

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.demo import seed_management
-from cadre_pool.demo import DEMO_PASSWORD, DISTRICT_CODE, ensure_demo_accounts, seed_candidates
+from cadre_pool.demo import DEMO_PASSWORD, DISTRICT_CODE, ensure_demo_accounts, seed_candidates, seed_intake
 from cadre_pool.models import OrgUnit
 from cadre_pool.reference import load_code_tables
 from mentorship.demo import seed_cultivation
@@ -34,6 +34,7 @@ class Command(BaseCommand):
         ensure_post_types()
         accounts = ensure_demo_accounts()
         created = seed_candidates(count=options["candidates"], seed=options["seed"])
+        seed_intake(seed=options["seed"])
         self.stdout.write(f"演示数据：新增后备力量 {created} 人（已有的保持不变）。")
         mentors = seed_cultivation(seed=options["seed"], district_code=DISTRICT_CODE)
         if mentors:
