@@ -44,6 +44,7 @@ def dashboard(request):
     base = {"township": township.pk} if township else {}
     candidates = reports.visible_candidates(user, township)
     figures = reports.dashboard_figures(candidates, base=base, today=today)
+    figures.append(reports.village_coverage(user, township))
     months = reports.monthly_movements(candidates, today=today)
     progress = reports.cultivation_progress(candidates)
     review = reports.round_progress(user, candidates)

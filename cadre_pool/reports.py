@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadre_pool.models import Education, Gender, PoliticalStatus
+from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
 from candidates.models import Candidate, PoolEvent, PoolStatus, SourceCategory
 
 AGE_BANDS = [
@@ -138,6 +138,22 @@ def dashboard_figures(candidates, *, base: dict, today: datetime.date) -> list[F
         )
     )
 
+    skilled = pool.aggregate(
+        yes=Count("pk", filter=Q(has_industry_skill=True)), no=Count("pk", filter=Q(has_industry_skill=False))
+    )
+    supply = reverse("candidates:supply")
+    figures.append(
+        Figure(
+            "skills",
+            _("Industry experience or professional skill"),
+            "doughnut",
+            [
+                (_("with"), skilled["yes"], f"{supply}?{urlencode({**in_pool, 'has_industry_skill': 'true'})}"),
+                (_("without"), skilled["no"], f"{supply}?{urlencode({**in_pool, 'has_industry_skill': 'false'})}"),
+            ],
+        )
+    )
+
     political_names = {p.code: str(p) for p in PoliticalStatus.objects.all()}
     political_counts = pool.values_list("political_status_id").annotate(n=Count("pk")).order_by("political_status_id")
     figures.append(
@@ -225,3 +241,26 @@ def round_progress(user, candidates) -> dict | None:
 def visible_candidates(user, township=None):
     candidates = Candidate.objects.visible_to(user)
     return candidates.filter(township=township) if township is not None else candidates
+
+
+def village_coverage(user, township=None) -> Figure:
+    """Villages with 0, 1 and 2 or more reserves in the pool (one query)."""
+    from candidates.views_needs import villages_with_counts
+
+    villages = OrgUnit.objects.villages().visible_to(user).filter(active=True)
+    if township is not None:
+        villages = villages.filter(parent=township)
+    buckets = {"0": 0, "1": 0, "2": 0}
+    for reserves in villages_with_counts(villages).values_list("reserves", flat=True):
+        buckets[str(min(reserves or 0, 2))] += 1
+    link = reverse("candidates:coverage") + (f"?township={township.pk}" if township is not None else "")
+    return Figure(
+        "coverage",
+        _("Village coverage by reserves in the pool"),
+        "bar",
+        [
+            (_("no reserve"), buckets["0"], link),
+            (_("one reserve"), buckets["1"], link),
+            (_("two or more"), buckets["2"], link),
+        ],
+    )
