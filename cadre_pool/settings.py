@@ -183,6 +183,9 @@ if not DEBUG:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Exports with more rows than this are built in the background with a progress page.
 EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=5000)
+# Excel imports: file size and rows of data at most.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10000)
 
 # Business rules that a deployment may tune.
 CANDIDATE_MIN_AGE = env.int("CANDIDATE_MIN_AGE", default=18)

@@ -4,6 +4,8 @@ import datetime
 import re
 import unicodedata
 
+from candidates.identity import id_check_char
+
 # Headers as townships write them, mapped to field names. Compared after `header_key()`.
 HEADER_ALIASES = {
     "township": ["乡镇(街道)", "乡镇", "乡镇街道", "街道", "所在乡镇"],
@@ -95,17 +97,27 @@ def parse_date(value) -> tuple[datetime.date, bool] | None:
 
 
 def id_number_text(value) -> str:
-    """ID numbers as text; a number Excel rounded (more than 15 digits) cannot be trusted."""
+    """ID numbers as text, also when Excel kept them as numbers.
+
+    A number cell is a double: an 18-digit number survives only when it happens to be exactly
+    representable. The check character then decides; a number that fails it is reported as the
+    rounding it almost certainly is.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         raise NormaliseError("身份证号码不是文本")
     if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer():
+            raise NormaliseError(EXCEL_NUMBER_MESSAGE)
         digits = f"{int(value)}"
-        if len(digits) > 15:
-            raise NormaliseError("身份证号码被 Excel 存成了数字，末几位已经丢失：请把该列设为“文本”后重新填写")
+        if len(digits) == 18 and id_check_char(digits[:17]) != digits[17]:
+            raise NormaliseError(EXCEL_NUMBER_MESSAGE)
         return digits
     return re.sub(r"\s+", "", fold(value)).upper()
+
+
+EXCEL_NUMBER_MESSAGE = "身份证号码被 Excel 存成了数字，末几位已经丢失：请把该列设为“文本”后重新填写"
 
 
 def text(value) -> str:

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from candidates import views, views_needs, views_outreach
+from candidates import views, views_import, views_needs, views_outreach
 
 app_name = "candidates"
 
 urlpatterns = [
     path("", views.CandidateListView.as_view(), name="list"),
     path("new/", views.candidate_create, name="create"),
+    path("import/", views_import.import_upload, name="import"),
+    path("import/template/", views_import.import_template, name="import_template"),
+    path("import/<int:pk>/", views_import.import_preview, name="import_preview"),
+    path("import/<int:pk>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/errors/", views_import.import_errors, name="import_errors"),
     path("funnel/", views.funnel, name="funnel"),
     path("supply/", views.SupplyListView.as_view(), name="supply"),
     path("contacts/", views_outreach.contact_list, name="contacts"),
