@@ -2,7 +2,7 @@ from django.conf.urls.i18n import set_language
 from django.contrib import admin
 from django.urls import include, path
 
-from cadre_pool import dashboard, export_views, views
+from cadre_pool import dashboard, export_views, registration, views
 from cadre_pool.access import PUBLIC, access
 
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("candidates/roster/", export_views.roster_options, name="roster_options"),
+    path("candidates/<int:pk>/registration/", registration.registration_form, name="registration_form"),
     path("exports/<int:pk>/", export_views.export_status, name="export_status"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("candidates/", include("candidates.urls")),

@@ -148,3 +148,16 @@ def test_every_page_fits_a_phone_screen(mobile_page, live_server, organiser, ref
         if overflow > 0:
             too_wide[path] = overflow
     assert too_wide == {}
+
+
+def test_registration_form_prints_on_one_a4_page(page, live_server, organiser, reference):
+    person = CandidateFactory(township=reference[MINGYANG], village=reference[QILONGSHAN], name="打印测试")
+    log_in(page, live_server, "mingyang")
+    page.goto(f"{live_server.url}/candidates/{person.pk}/registration/")
+    expect(page.get_by_test_id("registration")).to_contain_text("村党组织书记后备力量登记表")
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1
+    _shot_path = _shot("registration-print")
+    page.screenshot(path=str(_shot_path), full_page=True)
