@@ -65,3 +65,42 @@ def build_supply(user, params) -> tuple[Table, int]:
         rows=queryset.iterator(chunk_size=2000),
     )
     return table, queryset.count()
+
+
+def contact_queryset(user, params):
+    from candidates.models import Contact, ContactKind
+
+    contacts = Contact.objects.visible_to(user).for_list().order_by("-date", "-pk")
+    kind = params.get("kind", "")
+    return contacts.filter(kind=kind) if kind in ContactKind.values else contacts
+
+
+@exports.register("contacts", "contact-log")
+def build_contacts(user, params) -> tuple[Table, int]:
+    """The contact log (visits, talks, hometown-fellow meetings) with the list's own filter and scope."""
+    queryset = contact_queryset(user, params)
+    table = Table(
+        sheet=_("Contact log"),
+        title=_("Contact log"),
+        subtitle=_("%(unit)s · exported %(time)s by %(user)s")
+        % {"unit": user.unit, "time": timezone.localtime().strftime("%Y-%m-%d %H:%M"), "user": user},
+        columns=[
+            Column("date", str(gettext_lazy("Date")), 11, lambda c: c.date),
+            Column("kind", str(gettext_lazy("Kind")), 12, lambda c: c.get_kind_display()),
+            Column("township", str(gettext_lazy("Township")), 10, lambda c: str(c.township)),
+            Column("place", str(gettext_lazy("Place")), 16, lambda c: c.place),
+            Column(
+                "people",
+                str(gettext_lazy("Candidates met")),
+                20,
+                lambda c: "、".join(p.name for p in c.candidates.all()),
+            ),
+            Column("attendees", str(gettext_lazy("Attended for the township")), 16, lambda c: c.attendees),
+            Column("discussed", str(gettext_lazy("What was discussed")), 36, lambda c: c.discussed),
+            Column("outcome", str(gettext_lazy("Outcome")), 24, lambda c: c.outcome),
+            Column("next", str(gettext_lazy("Next step")), 20, lambda c: c.next_step),
+            Column("next_date", str(gettext_lazy("Next step by")), 11, lambda c: c.next_step_date),
+        ],
+        rows=queryset.iterator(chunk_size=2000),
+    )
+    return table, queryset.count()

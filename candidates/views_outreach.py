@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cadre_pool import exports
 from cadre_pool.access import READERS, WRITERS, access
 from cadre_pool.models import OrgUnit
+from candidates.exports import contact_queryset
 from candidates.forms import ContactForm, UptakeForm
-from candidates.models import Candidate, Contact, ContactKind, PolicyDelivery, PolicyItem, Uptake
+from candidates.models import Candidate, ContactKind, PolicyDelivery, PolicyItem, Uptake
 from candidates.services import record_contact, record_uptake
 from candidates.views import run_posted_action
 
@@ -21,12 +23,12 @@ PAGE_SIZE = 25
 
 @access(READERS)
 def contact_list(request):
-    """The township's contact log, newest first; filter by kind."""
-    contacts = Contact.objects.visible_to(request.user).for_list()
+    """The township's contact log, newest first; filter by kind; the same rows as Excel."""
+    if request.GET.get("export") == "xlsx":
+        return exports.respond(request, "contacts")
     kind = request.GET.get("kind", "")
-    if kind in ContactKind.values:
-        contacts = contacts.filter(kind=kind)
-    page = Paginator(contacts.order_by("-date", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    contacts = contact_queryset(request.user, request.GET)
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "candidates/contact_list.html",

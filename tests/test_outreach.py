@@ -274,3 +274,22 @@ def test_contacts_and_policy_items_are_on_the_candidate_timeline(client, organis
     assert "contact" in kinds and "policy" in kinds
     only = client.get(reverse("candidates:detail", args=[candidate.pk]), {"kind": "policy"})
     assert [entry.title for entry in only.context["timeline"]] == ["发放政策：返乡任职补贴（已送达）"]
+
+
+def test_contact_log_export_is_the_scoped_filtered_list(client, organiser, other_organiser, reference, policies):
+    import io
+
+    from openpyxl import load_workbook
+
+    people = CandidateFactory.create_batch(2, township=reference[MINGYANG], status=PoolStatus.PROSPECT)
+    record_contact(actor=organiser, candidate_ids=[people[0].pk], fields=talk(discussed="=SUM(1)"))
+    record_contact(actor=organiser, candidate_ids=[people[1].pk], fields=talk(kind=ContactKind.VISIT))
+    client.force_login(organiser)
+    response = client.get(reverse("candidates:contacts"), {"kind": ContactKind.TALK, "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 1 and rows[0][6] == "=SUM(1)"
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+    client.force_login(other_organiser)
+    other = load_workbook(io.BytesIO(client.get(reverse("candidates:contacts"), {"export": "xlsx"}).content)).active
+    assert other.max_row == 3
