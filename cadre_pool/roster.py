@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import OuterRef, StringAgg, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,6 +80,11 @@ def chosen_columns(keys: Iterable[str]) -> list[RosterColumn]:
     return columns or list(ROSTER_COLUMNS)
 
 
+def _ordered(*fields) -> dict:
+    # PostgreSQL orders the names inside the aggregate; SQLite cannot, and lists them as stored.
+    return {"order_by": fields} if connection.features.supports_aggregate_order_by_clause else {}
+
+
 def roster_queryset(queryset):
     """The list's own filtered queryset with what the roster needs, one query per chunk."""
     from candidates.models import Candidate
@@ -87,7 +93,7 @@ def roster_queryset(queryset):
     mentors = (
         MentorAssignment.objects.filter(candidate=OuterRef("pk"), end_date__isnull=True)
         .values("candidate")
-        .annotate(names=StringAgg("mentor__name", delimiter=Value("、"), order_by=("-is_lead", "start_date")))
+        .annotate(names=StringAgg("mentor__name", delimiter=Value("、"), **_ordered("-is_lead", "start_date")))
         .values("names")
     )
     posts = (
@@ -100,7 +106,7 @@ def roster_queryset(queryset):
     skills = (
         tags.objects.filter(candidate=OuterRef("pk"))
         .values("candidate")
-        .annotate(names=StringAgg("skilltag__name", delimiter=Value("、"), order_by=("skilltag__sort_order",)))
+        .annotate(names=StringAgg("skilltag__name", delimiter=Value("、"), **_ordered("skilltag__sort_order")))
         .values("names")
     )
     related = ("township", "village", "gender", "ethnicity", "political_status", "education")
