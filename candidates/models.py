@@ -822,3 +822,24 @@ class VillageNeed(models.Model):
 
     def get_source_categories_display(self) -> list[str]:
         return [SourceCategory(value).label for value in self.source_category_list]
+
+
+class ReserveAssignment(models.Model):
+    """The record of a candidate made a reserve for a village through one of its needs: who, when, for what."""
+
+    need = models.ForeignKey(VillageNeed, verbose_name=_("village need"), on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="reserve_assignments")
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reserve assignment")
+        verbose_name_plural = _("reserve assignments")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["need", "-created_at"], name="reserveassignment_need_time")]
+
+    def __str__(self):
+        return f"{self.candidate} → {self.need}"

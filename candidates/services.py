@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from cadre_pool.models import OrgUnit
 from candidates.identity import normalise_id_number
-from candidates.matching import eligible
+from candidates.matching import eligible, score
 from candidates.models import (
     NEXT_STATUSES,
     Candidate,
@@ -17,6 +17,7 @@ from candidates.models import (
     PolicyItem,
     PoolEvent,
     PoolStatus,
+    ReserveAssignment,
     Uptake,
     VillageNeed,
     WorkHistoryEntry,
@@ -366,9 +367,12 @@ def assign_reserve(*, actor, need_id: int, candidate_id: int) -> Candidate:
         raise ValidationError(_("Only an open need takes new reserves."))
     if not eligible(need, Candidate.objects.filter(pk=candidate.pk)).exists():
         raise ValidationError(_("%(name)s does not meet the hard requirements of this need.") % {"name": candidate})
-    if candidate.target_village_id != need.village_id:
-        candidate.target_village = need.village
-        candidate.version += 1
-        candidate.full_clean()
-        candidate.save(update_fields=["target_village", "version", "updated_at"])
+    if candidate.target_village_id == need.village_id:
+        return candidate
+    match = score(need, candidate, {tag.pk for tag in need.skills.all()})
+    candidate.target_village = need.village
+    candidate.version += 1
+    candidate.full_clean()
+    candidate.save(update_fields=["target_village", "version", "updated_at"])
+    ReserveAssignment.objects.create(need=need, candidate=candidate, score=match.score, assigned_by=actor)
     return candidate
