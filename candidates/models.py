@@ -215,7 +215,9 @@ class CandidateQuerySet(models.QuerySet):
             Prefetch("contacts", queryset=Contact.objects.select_related("recorded_by").order_by("-date", "-pk")),
             Prefetch(
                 "policy_deliveries",
-                queryset=PolicyDelivery.objects.select_related("policy", "contact").order_by("handed_on", "pk"),
+                queryset=PolicyDelivery.objects.select_related("policy", "uptake_recorded_by").order_by(
+                    "handed_on", "pk"
+                ),
             ),
         )
 
@@ -671,6 +673,14 @@ class PolicyDelivery(models.Model):
         _("amount granted (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uptake_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uptake recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PolicyDeliveryQuerySet.as_manager()

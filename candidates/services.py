@@ -309,8 +309,9 @@ def record_uptake(*, actor, delivery_id: int, uptake: str, amount_granted=None) 
     delivery = PolicyDelivery.objects.visible_to(actor).select_for_update().get(pk=delivery_id)
     delivery.uptake = uptake
     delivery.amount_granted = amount_granted if uptake == Uptake.GRANTED else None
+    delivery.uptake_recorded_by = actor
     delivery.full_clean()
-    delivery.save(update_fields=["uptake", "amount_granted", "updated_at"])
+    delivery.save(update_fields=["uptake", "amount_granted", "uptake_recorded_by", "updated_at"])
     return delivery
 
 

@@ -152,6 +152,7 @@ def test_uptake_records_an_amount_only_when_granted(organiser, reference, polici
     record_uptake(actor=organiser, delivery_id=delivery.pk, uptake=Uptake.GRANTED, amount_granted=Decimal("300000"))
     delivery.refresh_from_db()
     assert (delivery.uptake, delivery.amount_granted) == ("granted", Decimal("300000.00"))
+    assert delivery.uptake_recorded_by == organiser
     with pytest.raises(ValidationError):
         record_uptake(actor=organiser, delivery_id=delivery.pk, uptake=Uptake.GRANTED, amount_granted=Decimal("-1"))
 
