@@ -263,3 +263,24 @@ def test_outreach_pages_keep_their_query_budget(client, request, reference, poli
     many = [_count_queries(client, url) for url in urls]
     assert few == many
     assert all(n <= budget for n, budget in zip(many, OUTREACH_BUDGETS[role], strict=True))
+
+
+def test_system_admin_keeps_the_policy_list_and_vocabulary_in_the_admin(client, system_admin, organiser, reference):
+    client.force_login(system_admin)
+    response = client.post(
+        reverse("admin:candidates_policyitem_add"),
+        {
+            "unit": reference[DISTRICT].pk,
+            "category": "training",
+            "title": "电商技能培训补贴",
+            "amount": "每人 1500 元",
+            "issuing_body": "恩阳区人社局",
+            "valid_from": "2026-01-01",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].errors
+    assert PolicyItem.objects.filter(title="电商技能培训补贴").exists()
+    assert client.get(reverse("admin:candidates_skilltag_changelist")).status_code == 200
+    client.force_login(organiser)
+    assert client.get(reverse("admin:candidates_policyitem_add")).status_code == 403
