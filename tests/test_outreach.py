@@ -284,3 +284,22 @@ def test_system_admin_keeps_the_policy_list_and_vocabulary_in_the_admin(client, 
     assert client.get(reverse("admin:candidates_skilltag_changelist")).status_code == 200
     client.force_login(organiser)
     assert client.get(reverse("admin:candidates_policyitem_add")).status_code == 403
+
+
+def test_meeting_page_logs_several_people_and_explains_a_mixed_choice(client, district_staff, reference, policies):
+    mine = CandidateFactory.create_batch(2, township=reference[MINGYANG], status=PoolStatus.WILLING)
+    other = CandidateFactory(township=reference[GUANGONG], status=PoolStatus.WILLING)
+    client.force_login(district_staff)
+    data = {**talk(kind="meeting", place="明阳镇乡友恳谈会"), "policies": [policies["loan"].pk]}
+    data.update(date=data["date"].isoformat(), next_step_date=data["next_step_date"].isoformat())
+    mixed = client.post(reverse("candidates:contact_create"), {**data, "candidates": [mine[0].pk, other.pk]})
+    assert mixed.status_code == 200
+    assert "同一个乡镇" in mixed.text
+    assert not Contact.objects.exists()
+    response = client.post(reverse("candidates:contact_create"), {**data, "candidates": [c.pk for c in mine]})
+    assert response.status_code == 302 and response["Location"] == reverse("candidates:contacts")
+    contact = Contact.objects.get()
+    assert set(contact.candidates.all()) == set(mine)
+    assert PolicyDelivery.objects.filter(contact=contact).count() == 2
+    listing = client.get(reverse("candidates:contacts"), {"kind": "meeting"}).text
+    assert "明阳镇乡友恳谈会" in listing and all(c.name in listing for c in mine)
