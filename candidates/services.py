@@ -301,6 +301,25 @@ def record_contact(*, actor, candidate_ids: list[int], fields: dict, policy_ids:
     return contact
 
 
+# What a correction may change: not the kind or the people met, which wrote funnel steps and deliveries.
+CONTACT_CORRECTABLE = ("date", "place", "attendees", "discussed", "outcome", "next_step", "next_step_date")
+
+
+@transaction.atomic
+def correct_contact(*, actor, contact_id: int, fields: dict) -> Contact:
+    """Correct the description of a logged contact (a typo, a wrong date, the next step once known)."""
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    contact = Contact.objects.visible_to(actor).select_for_update().get(pk=contact_id)
+    changed = [name for name in CONTACT_CORRECTABLE if name in fields and getattr(contact, name) != fields[name]]
+    for name in changed:
+        setattr(contact, name, fields[name])
+    contact.full_clean()
+    if changed:
+        contact.save(update_fields=changed)
+    return contact
+
+
 @transaction.atomic
 def record_uptake(*, actor, delivery_id: int, uptake: str, amount_granted=None) -> PolicyDelivery:
     """Record what became of a policy handed over: interested, applied, granted (with amount), not taken."""

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from cadre_pool.access import READERS, WRITERS, access
 from cadre_pool.models import OrgUnit
-from candidates.forms import ContactForm, UptakeForm
+from candidates.forms import ContactCorrectionForm, ContactForm, UptakeForm
 from candidates.models import Candidate, Contact, ContactKind, PolicyDelivery, PolicyItem, Uptake
-from candidates.services import record_contact, record_uptake
+from candidates.services import correct_contact, record_contact, record_uptake
 from candidates.views import run_posted_action
 
 PAGE_SIZE = 25
@@ -60,6 +60,21 @@ def contact_create(request):
                 return redirect("candidates:detail", pk=people[0].pk)
             return redirect("candidates:contacts")
     return render(request, "candidates/contact_form.html", {"form": form})
+
+
+@access(WRITERS)
+def contact_correct(request, pk):
+    contact = get_object_or_404(Contact.objects.visible_to(request.user).for_list(), pk=pk)
+    form = ContactCorrectionForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct_contact(actor=request.user, contact_id=contact.pk, fields=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("candidates:contacts")
+    return render(request, "candidates/contact_form.html", {"form": form, "contact": contact})
 
 
 @require_POST

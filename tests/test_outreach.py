@@ -229,8 +229,8 @@ def test_contact_log_is_scoped(client, organiser, other_organiser, reference):
     assert "张明阳" in client.get(reverse("candidates:contacts")).text
 
 
-# contacts, policy list, uptake summary, candidate detail, contact form
-OUTREACH_BUDGETS = {"organiser": [6, 4, 5, 9, 5], "district_staff": [6, 5, 5, 9, 5]}
+# contacts, policy list, uptake summary, candidate detail, contact form, contact correction
+OUTREACH_BUDGETS = {"organiser": [6, 4, 5, 9, 5, 5], "district_staff": [6, 5, 5, 9, 5, 5]}
 
 
 @pytest.mark.parametrize("role", ["organiser", "district_staff"])
@@ -257,6 +257,7 @@ def test_outreach_pages_keep_their_query_budget(client, request, reference, poli
         reverse("candidates:policy_uptake"),
         reverse("candidates:detail", args=[first[0].pk]),
         reverse("candidates:contact_create"),
+        reverse("candidates:contact_correct", args=[Contact.objects.filter(kind="meeting").get().pk]),
     ]
     few = [_count_queries(client, url) for url in urls]
     add(8)
@@ -303,3 +304,38 @@ def test_meeting_page_logs_several_people_and_explains_a_mixed_choice(client, di
     assert PolicyDelivery.objects.filter(contact=contact).count() == 2
     listing = client.get(reverse("candidates:contacts"), {"kind": "meeting"}).text
     assert "明阳镇乡友恳谈会" in listing and all(c.name in listing for c in mine)
+
+
+def test_a_contact_can_be_corrected_but_not_its_people(client, organiser, other_organiser, reference):
+    from candidates.services import correct_contact
+
+    person = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.WILLING)
+    contact = record_contact(actor=organiser, candidate_ids=[person.pk], fields=talk(next_step="", next_step_date=None))
+    corrected = correct_contact(
+        actor=organiser,
+        contact_id=contact.pk,
+        fields={"place": "村党群服务中心", "next_step": "下月再谈", "kind": "visit", "candidates": []},
+    )
+    assert (corrected.place, corrected.next_step, corrected.kind) == ("村党群服务中心", "下月再谈", "talk")
+    assert list(corrected.candidates.all()) == [person]
+    with pytest.raises(ValidationError):
+        correct_contact(actor=organiser, contact_id=contact.pk, fields={"date": TODAY + datetime.timedelta(days=3)})
+    with pytest.raises(Contact.DoesNotExist):
+        correct_contact(actor=other_organiser, contact_id=contact.pk, fields={"place": "x"})
+    client.force_login(other_organiser)
+    assert client.get(reverse("candidates:contact_correct", args=[contact.pk])).status_code == 404
+    client.force_login(organiser)
+    page = client.get(reverse("candidates:contact_correct", args=[contact.pk]))
+    assert page.status_code == 200 and "村党群服务中心" in page.text
+    data = {
+        "date": TODAY.isoformat(),
+        "place": "村委会",
+        "attendees": "王强",
+        "discussed": "更正后的内容",
+        "outcome": "",
+        "next_step": "",
+        "next_step_date": "",
+    }
+    response = client.post(reverse("candidates:contact_correct", args=[contact.pk]), data)
+    assert response.status_code == 302
+    assert Contact.objects.get(pk=contact.pk).discussed == "更正后的内容"
