@@ -123,6 +123,9 @@ def policy_list(request):
 def policy_uptake(request):
     """Per policy item: how many candidates were handed it, and what became of it."""
     deliveries = PolicyDelivery.objects.visible_to(request.user)
+    township = chosen_township(request)
+    if township is not None:
+        deliveries = deliveries.filter(candidate__township=township)
     counts = {f"n_{value}": Count("pk", filter=Q(uptake=value)) for value in Uptake.values}
     rows = (
         deliveries.values("policy_id", "policy__title", "policy__category")
@@ -134,5 +137,11 @@ def policy_uptake(request):
     return render(
         request,
         "candidates/policy_uptake.html",
-        {"rows": rows, "totals": totals, "uptakes": Uptake.choices},
+        {
+            "rows": rows,
+            "totals": totals,
+            "uptakes": Uptake.choices,
+            "township": township,
+            "townships": [] if request.user.is_organiser else OrgUnit.objects.townships().visible_to(request.user),
+        },
     )
