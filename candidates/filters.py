@@ -18,7 +18,11 @@ ALL = _("all")
 
 
 class CandidateFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("search"), method="filter_text")
+    q = django_filters.CharFilter(
+        label=_("search"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"placeholder": _("name, initials such as zxl, ID or phone digits, village")}),
+    )
     township = django_filters.ModelChoiceFilter(label=_("township"), queryset=OrgUnit.objects.none(), empty_label=ALL)
     village = VillageFilter(label=_("village"), queryset=OrgUnit.objects.none(), empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("pool status"), choices=PoolStatus.choices, empty_label=ALL)

@@ -353,3 +353,14 @@ class VillageNeedForm(forms.ModelForm):
 
     def field_data(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name not in {"village", "skills"}}
+
+
+class ContactCorrectionForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["date", "place", "attendees", "discussed", "outcome", "next_step", "next_step_date"]
+        widgets = ContactForm.Meta.widgets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)

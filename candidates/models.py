@@ -217,7 +217,9 @@ class CandidateQuerySet(models.QuerySet):
             Prefetch("contacts", queryset=Contact.objects.select_related("recorded_by").order_by("-date", "-pk")),
             Prefetch(
                 "policy_deliveries",
-                queryset=PolicyDelivery.objects.select_related("policy", "contact").order_by("handed_on", "pk"),
+                queryset=PolicyDelivery.objects.select_related("policy", "uptake_recorded_by").order_by(
+                    "handed_on", "pk"
+                ),
             ),
         )
 
@@ -673,6 +675,14 @@ class PolicyDelivery(models.Model):
         _("amount granted (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uptake_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uptake recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PolicyDeliveryQuerySet.as_manager()
@@ -857,3 +867,24 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ReserveAssignment(models.Model):
+    """The record of a candidate made a reserve for a village through one of its needs: who, when, for what."""
+
+    need = models.ForeignKey(VillageNeed, verbose_name=_("village need"), on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="reserve_assignments")
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reserve assignment")
+        verbose_name_plural = _("reserve assignments")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["need", "-created_at"], name="reserveassignment_need_time")]
+
+    def __str__(self):
+        return f"{self.candidate} → {self.need}"

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from cadre_pool.models import OrgUnit
 from candidates.identity import normalise_id_number
-from candidates.matching import eligible
+from candidates.matching import eligible, score
 from candidates.models import (
     NEXT_STATUSES,
     Candidate,
@@ -17,6 +17,7 @@ from candidates.models import (
     PolicyItem,
     PoolEvent,
     PoolStatus,
+    ReserveAssignment,
     Uptake,
     VillageNeed,
     WorkHistoryEntry,
@@ -313,6 +314,25 @@ def record_contact(*, actor, candidate_ids: list[int], fields: dict, policy_ids:
     return contact
 
 
+# What a correction may change: not the kind or the people met, which wrote funnel steps and deliveries.
+CONTACT_CORRECTABLE = ("date", "place", "attendees", "discussed", "outcome", "next_step", "next_step_date")
+
+
+@transaction.atomic
+def correct_contact(*, actor, contact_id: int, fields: dict) -> Contact:
+    """Correct the description of a logged contact (a typo, a wrong date, the next step once known)."""
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    contact = Contact.objects.visible_to(actor).select_for_update().get(pk=contact_id)
+    changed = [name for name in CONTACT_CORRECTABLE if name in fields and getattr(contact, name) != fields[name]]
+    for name in changed:
+        setattr(contact, name, fields[name])
+    contact.full_clean()
+    if changed:
+        contact.save(update_fields=changed)
+    return contact
+
+
 @transaction.atomic
 def record_uptake(*, actor, delivery_id: int, uptake: str, amount_granted=None) -> PolicyDelivery:
     """Record what became of a policy handed over: interested, applied, granted (with amount), not taken."""
@@ -321,8 +341,9 @@ def record_uptake(*, actor, delivery_id: int, uptake: str, amount_granted=None) 
     delivery = PolicyDelivery.objects.visible_to(actor).select_for_update().get(pk=delivery_id)
     delivery.uptake = uptake
     delivery.amount_granted = amount_granted if uptake == Uptake.GRANTED else None
+    delivery.uptake_recorded_by = actor
     delivery.full_clean()
-    delivery.save(update_fields=["uptake", "amount_granted", "updated_at"])
+    delivery.save(update_fields=["uptake", "amount_granted", "uptake_recorded_by", "updated_at"])
     return delivery
 
 
@@ -379,9 +400,12 @@ def assign_reserve(*, actor, need_id: int, candidate_id: int) -> Candidate:
         raise ValidationError(_("Only an open need takes new reserves."))
     if not eligible(need, Candidate.objects.filter(pk=candidate.pk)).exists():
         raise ValidationError(_("%(name)s does not meet the hard requirements of this need.") % {"name": candidate})
-    if candidate.target_village_id != need.village_id:
-        candidate.target_village = need.village
-        candidate.version += 1
-        candidate.full_clean()
-        candidate.save(update_fields=["target_village", "version", "updated_at"])
+    if candidate.target_village_id == need.village_id:
+        return candidate
+    match = score(need, candidate, {tag.pk for tag in need.skills.all()})
+    candidate.target_village = need.village
+    candidate.version += 1
+    candidate.full_clean()
+    candidate.save(update_fields=["target_village", "version", "updated_at"])
+    ReserveAssignment.objects.create(need=need, candidate=candidate, score=match.score, assigned_by=actor)
     return candidate

@@ -16,6 +16,7 @@ urlpatterns = [
     path("supply/", views.SupplyListView.as_view(), name="supply"),
     path("contacts/", views_outreach.contact_list, name="contacts"),
     path("contacts/new/", views_outreach.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/edit/", views_outreach.contact_correct, name="contact_correct"),
     path("policies/", views_outreach.policy_list, name="policies"),
     path("policies/uptake/", views_outreach.policy_uptake, name="policy_uptake"),
     path("needs/", views_needs.need_list, name="needs"),

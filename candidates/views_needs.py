@@ -14,7 +14,7 @@ from cadre_pool.access import READERS, WRITERS, access
 from cadre_pool.models import OrgUnit
 from candidates import matching
 from candidates.forms import VillageNeedForm
-from candidates.models import Candidate, NeedStatus, PoolStatus, VillageNeed
+from candidates.models import Candidate, NeedStatus, PoolStatus, ReserveAssignment, VillageNeed
 from candidates.services import assign_reserve, save_village_need
 from candidates.views import run_posted_action
 from candidates.views_outreach import chosen_township
@@ -101,6 +101,13 @@ def need_detail(request, pk):
     reserves = (
         scoped.filter(target_village=need.village_id)
         .exclude(status__in=[PoolStatus.EXITED, PoolStatus.PROMOTED])
+        .prefetch_related(
+            Prefetch(
+                "reserve_assignments",
+                queryset=ReserveAssignment.objects.filter(need__village=need.village_id).select_related("assigned_by"),
+                to_attr="assignments",
+            )
+        )
         .order_by("name", "pk")
     )
     return render(

@@ -13,9 +13,9 @@ from cadre_pool import exports
 from cadre_pool.access import READERS, WRITERS, access
 from cadre_pool.models import OrgUnit
 from candidates.exports import contact_queryset
-from candidates.forms import ContactForm, UptakeForm
-from candidates.models import Candidate, ContactKind, PolicyDelivery, PolicyItem, Uptake
-from candidates.services import record_contact, record_uptake
+from candidates.forms import ContactCorrectionForm, ContactForm, UptakeForm
+from candidates.models import Candidate, Contact, ContactKind, PolicyDelivery, PolicyItem, Uptake
+from candidates.services import correct_contact, record_contact, record_uptake
 from candidates.views import run_posted_action
 
 PAGE_SIZE = 25
@@ -64,6 +64,21 @@ def contact_create(request):
     return render(request, "candidates/contact_form.html", {"form": form})
 
 
+@access(WRITERS)
+def contact_correct(request, pk):
+    contact = get_object_or_404(Contact.objects.visible_to(request.user).for_list(), pk=pk)
+    form = ContactCorrectionForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct_contact(actor=request.user, contact_id=contact.pk, fields=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("candidates:contacts")
+    return render(request, "candidates/contact_form.html", {"form": form, "contact": contact})
+
+
 @require_POST
 @access(WRITERS)
 def delivery_uptake(request, pk):
@@ -110,6 +125,9 @@ def policy_list(request):
 def policy_uptake(request):
     """Per policy item: how many candidates were handed it, and what became of it."""
     deliveries = PolicyDelivery.objects.visible_to(request.user)
+    township = chosen_township(request)
+    if township is not None:
+        deliveries = deliveries.filter(candidate__township=township)
     counts = {f"n_{value}": Count("pk", filter=Q(uptake=value)) for value in Uptake.values}
     rows = (
         deliveries.values("policy_id", "policy__title", "policy__category")
@@ -121,5 +139,11 @@ def policy_uptake(request):
     return render(
         request,
         "candidates/policy_uptake.html",
-        {"rows": rows, "totals": totals, "uptakes": Uptake.choices},
+        {
+            "rows": rows,
+            "totals": totals,
+            "uptakes": Uptake.choices,
+            "township": township,
+            "townships": [] if request.user.is_organiser else OrgUnit.objects.townships().visible_to(request.user),
+        },
     )

@@ -63,7 +63,13 @@ def cultivation_records(candidate: Candidate) -> CultivationRecords:
 
 @panels.register("mentorship/_candidate_panel.html", order=50)
 def cultivation_panel(candidate, user):
-    if candidate.status not in {PoolStatus.FILED, PoolStatus.IN_POOL, PoolStatus.PROMOTED, PoolStatus.EXITED}:
+    if candidate.status not in {
+        PoolStatus.FILED,
+        PoolStatus.PROPOSED,
+        PoolStatus.IN_POOL,
+        PoolStatus.PROMOTED,
+        PoolStatus.EXITED,
+    }:
         return None
     records = cultivation_records(candidate)
     return {"records": records, "recent_logs": records.logs[:3]}

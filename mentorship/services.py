@@ -18,7 +18,7 @@ from mentorship.models import (
 )
 
 # Cultivation is for people on file or in the pool, not for those who left or were promoted.
-CULTIVATED_STATUSES = frozenset({PoolStatus.FILED, PoolStatus.IN_POOL})
+CULTIVATED_STATUSES = frozenset({PoolStatus.FILED, PoolStatus.PROPOSED, PoolStatus.IN_POOL})
 
 
 def _candidate_for_update(actor, candidate_id: int) -> Candidate:

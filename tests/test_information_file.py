@@ -234,3 +234,22 @@ def test_duplicate_message_reaches_the_form(client, other_organiser, reference):
     assert response.status_code == 200
     assert "已在其他乡镇建档" in response.text
     assert "明阳镇" not in response.text.split("<main", 1)[1]
+
+
+def test_file_form_pages_keep_their_query_budget(client, organiser, reference):
+    from tests.test_query_budget import _count_queries
+
+    candidate = CandidateFactory(township=reference[MINGYANG], age=40)
+    client.force_login(organiser)
+    urls = [reverse("candidates:create"), reverse("candidates:edit", args=[candidate.pk])]
+    few = [_count_queries(client, url) for url in urls]
+    candidate.skills.set(SkillTag.objects.all()[:4])
+    for year in range(2005, 2015):
+        candidate.work_history.create(
+            start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 1), unit=f"单位{year}", role="职员"
+        )
+    many = [_count_queries(client, url) for url in urls]
+    assert few == many
+    # Each drop-down is one query (villages twice, education levels three times); the edit adds the file,
+    # its skills and its work history.
+    assert many[0] <= 14 and many[1] <= 17, many

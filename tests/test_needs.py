@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from candidates.models import Candidate, SkillTag, VillageNeed
+from candidates.models import Candidate, ReserveAssignment, SkillTag, VillageNeed
 from candidates.services import assign_reserve, change_status, save_village_need
 from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory
@@ -55,6 +55,11 @@ def test_assigning_a_reserve_sets_the_target_village(organiser, reference):
         assign_reserve(actor=organiser, need_id=need.pk, candidate_id=candidate.pk)
     assert set(Candidate.objects.filter(target_village=reference[QILONGSHAN])) == {first, second}
     assert Candidate.objects.get(pk=first.pk).version == first.version + 1
+    records = ReserveAssignment.objects.filter(need=need)
+    assert {(r.candidate, r.assigned_by) for r in records} == {(first, organiser), (second, organiser)}
+    # Assigning again changes nothing and records nothing.
+    assign_reserve(actor=organiser, need_id=need.pk, candidate_id=first.pk)
+    assert records.count() == 2
 
 
 def test_a_closed_need_takes_no_reserves(organiser, reference):
@@ -114,6 +119,7 @@ def test_need_pages_create_match_and_assign(client, organiser, reference):
     assigned = client.post(reverse("candidates:need_assign", args=[need.pk]), {"candidate": candidate.pk})
     assert assigned.status_code == 302
     assert Candidate.objects.get(pk=candidate.pk).target_village == reference[QILONGSHAN]
+    assert "确定（匹配得分" in client.get(response["Location"]).text
 
 
 def test_coverage_counts_villages_by_reserves_in_pool(client, organiser, district_staff, reference):
@@ -182,6 +188,8 @@ def test_need_pages_keep_their_query_budget(client, request, reference, role):
         reverse("candidates:need_detail", args=[need.pk]),
         reverse("candidates:coverage") + f"?township={reference[MINGYANG].pk}",
         reverse("candidates:need_create"),
+        reverse("candidates:coverage"),
+        reverse("candidates:need_edit", args=[need.pk]),
     ]
     few = [_count_queries(client, url) for url in urls]
     add(10)
@@ -190,5 +198,5 @@ def test_need_pages_keep_their_query_budget(client, request, reference, role):
     assert all(n <= budget for n, budget in zip(many, NEEDS_BUDGETS[role], strict=True)), many
 
 
-# needs list, need with matches, coverage of a township, need form
-NEEDS_BUDGETS = {"organiser": [6, 8, 6, 6], "district_staff": [7, 8, 7, 6]}
+# needs list, need with matches, coverage of a township, need form, coverage summary, need edit form
+NEEDS_BUDGETS = {"organiser": [6, 9, 6, 6, 6, 8], "district_staff": [7, 9, 7, 6, 4, 8]}

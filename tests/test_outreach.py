@@ -152,6 +152,7 @@ def test_uptake_records_an_amount_only_when_granted(organiser, reference, polici
     record_uptake(actor=organiser, delivery_id=delivery.pk, uptake=Uptake.GRANTED, amount_granted=Decimal("300000"))
     delivery.refresh_from_db()
     assert (delivery.uptake, delivery.amount_granted) == ("granted", Decimal("300000.00"))
+    assert delivery.uptake_recorded_by == organiser
     with pytest.raises(ValidationError):
         record_uptake(actor=organiser, delivery_id=delivery.pk, uptake=Uptake.GRANTED, amount_granted=Decimal("-1"))
 
@@ -201,7 +202,9 @@ def test_organiser_cannot_choose_another_township_list(client, organiser, refere
     assert "关公镇专项" not in response.text
 
 
-def test_uptake_summary_counts_and_sums_within_scope(client, organiser, other_organiser, reference, policies):
+def test_uptake_summary_counts_and_sums_within_scope(
+    client, organiser, other_organiser, district_staff, reference, policies
+):
     delivery = _delivered(organiser, reference, policies)
     record_uptake(actor=organiser, delivery_id=delivery.pk, uptake=Uptake.GRANTED, amount_granted=Decimal("1000"))
     other = CandidateFactory(township=reference[GUANGONG])
@@ -215,6 +218,11 @@ def test_uptake_summary_counts_and_sums_within_scope(client, organiser, other_or
     client.force_login(other_organiser)
     rows = list(client.get(reverse("candidates:policy_uptake")).context["rows"])
     assert [(r["total"], r["n_handed"], r["granted_sum"]) for r in rows] == [(1, 1, None)]
+    client.force_login(district_staff)
+    everything = list(client.get(reverse("candidates:policy_uptake")).context["rows"])
+    assert [r["total"] for r in everything] == [2]
+    one = client.get(reverse("candidates:policy_uptake"), {"township": reference[GUANGONG].pk}).context["rows"]
+    assert [(r["total"], r["n_granted"]) for r in one] == [(1, 0)]
 
 
 def test_contact_log_is_scoped(client, organiser, other_organiser, reference):
@@ -228,9 +236,12 @@ def test_contact_log_is_scoped(client, organiser, other_organiser, reference):
     assert "张明阳" in client.get(reverse("candidates:contacts")).text
 
 
-# contacts, policy list, uptake summary, candidate detail, contact form
+# contacts, policy list, uptake summary, candidate detail, contact form, contact correction
 # The candidate page carries every app's panel; its budget lives with the others in test_query_budget.
-OUTREACH_BUDGETS = {"organiser": [6, 4, 5, DETAIL_BUDGET, 5], "district_staff": [6, 5, 5, DETAIL_BUDGET, 5]}
+OUTREACH_BUDGETS = {
+    "organiser": [6, 4, 5, DETAIL_BUDGET, 5, 5],
+    "district_staff": [6, 5, 6, DETAIL_BUDGET, 5, 5],
+}
 
 
 @pytest.mark.parametrize("role", ["organiser", "district_staff"])
@@ -257,6 +268,7 @@ def test_outreach_pages_keep_their_query_budget(client, request, reference, poli
         reverse("candidates:policy_uptake"),
         reverse("candidates:detail", args=[first[0].pk]),
         reverse("candidates:contact_create"),
+        reverse("candidates:contact_correct", args=[Contact.objects.filter(kind="meeting").get().pk]),
     ]
     few = [_count_queries(client, url) for url in urls]
     add(8)
@@ -293,3 +305,78 @@ def test_contact_log_export_is_the_scoped_filtered_list(client, organiser, other
     client.force_login(other_organiser)
     other = load_workbook(io.BytesIO(client.get(reverse("candidates:contacts"), {"export": "xlsx"}).content)).active
     assert other.max_row == 3
+
+
+def test_system_admin_keeps_the_policy_list_and_vocabulary_in_the_admin(client, system_admin, organiser, reference):
+    client.force_login(system_admin)
+    response = client.post(
+        reverse("admin:candidates_policyitem_add"),
+        {
+            "unit": reference[DISTRICT].pk,
+            "category": "training",
+            "title": "电商技能培训补贴",
+            "amount": "每人 1500 元",
+            "issuing_body": "恩阳区人社局",
+            "valid_from": "2026-01-01",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].errors
+    assert PolicyItem.objects.filter(title="电商技能培训补贴").exists()
+    assert client.get(reverse("admin:candidates_skilltag_changelist")).status_code == 200
+    client.force_login(organiser)
+    assert client.get(reverse("admin:candidates_policyitem_add")).status_code == 403
+
+
+def test_meeting_page_logs_several_people_and_explains_a_mixed_choice(client, district_staff, reference, policies):
+    mine = CandidateFactory.create_batch(2, township=reference[MINGYANG], status=PoolStatus.WILLING)
+    other = CandidateFactory(township=reference[GUANGONG], status=PoolStatus.WILLING)
+    client.force_login(district_staff)
+    data = {**talk(kind="meeting", place="明阳镇乡友恳谈会"), "policies": [policies["loan"].pk]}
+    data.update(date=data["date"].isoformat(), next_step_date=data["next_step_date"].isoformat())
+    mixed = client.post(reverse("candidates:contact_create"), {**data, "candidates": [mine[0].pk, other.pk]})
+    assert mixed.status_code == 200
+    assert "同一个乡镇" in mixed.text
+    assert not Contact.objects.exists()
+    response = client.post(reverse("candidates:contact_create"), {**data, "candidates": [c.pk for c in mine]})
+    assert response.status_code == 302 and response["Location"] == reverse("candidates:contacts")
+    contact = Contact.objects.get()
+    assert set(contact.candidates.all()) == set(mine)
+    assert PolicyDelivery.objects.filter(contact=contact).count() == 2
+    listing = client.get(reverse("candidates:contacts"), {"kind": "meeting"}).text
+    assert "明阳镇乡友恳谈会" in listing and all(c.name in listing for c in mine)
+
+
+def test_a_contact_can_be_corrected_but_not_its_people(client, organiser, other_organiser, reference):
+    from candidates.services import correct_contact
+
+    person = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.WILLING)
+    contact = record_contact(actor=organiser, candidate_ids=[person.pk], fields=talk(next_step="", next_step_date=None))
+    corrected = correct_contact(
+        actor=organiser,
+        contact_id=contact.pk,
+        fields={"place": "村党群服务中心", "next_step": "下月再谈", "kind": "visit", "candidates": []},
+    )
+    assert (corrected.place, corrected.next_step, corrected.kind) == ("村党群服务中心", "下月再谈", "talk")
+    assert list(corrected.candidates.all()) == [person]
+    with pytest.raises(ValidationError):
+        correct_contact(actor=organiser, contact_id=contact.pk, fields={"date": TODAY + datetime.timedelta(days=3)})
+    with pytest.raises(Contact.DoesNotExist):
+        correct_contact(actor=other_organiser, contact_id=contact.pk, fields={"place": "x"})
+    client.force_login(other_organiser)
+    assert client.get(reverse("candidates:contact_correct", args=[contact.pk])).status_code == 404
+    client.force_login(organiser)
+    page = client.get(reverse("candidates:contact_correct", args=[contact.pk]))
+    assert page.status_code == 200 and "村党群服务中心" in page.text
+    data = {
+        "date": TODAY.isoformat(),
+        "place": "村委会",
+        "attendees": "王强",
+        "discussed": "更正后的内容",
+        "outcome": "",
+        "next_step": "",
+        "next_step_date": "",
+    }
+    response = client.post(reverse("candidates:contact_correct", args=[contact.pk]), data)
+    assert response.status_code == 302
+    assert Contact.objects.get(pk=contact.pk).discussed == "更正后的内容"

@@ -37,3 +37,17 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+@pytest.fixture
+def mobile_page(browser, browser_context_args):
+    context = browser.new_context(
+        **browser_context_args,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    yield page
+    context.close()

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from candidates.models import Candidate, PolicyDelivery, PolicyItem, PoolStatus
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_journeys import log_in
 from tests.conftest import DISTRICT, MINGYANG, QILONGSHAN
 from tests.factories import CandidateFactory
@@ -111,3 +112,33 @@ def test_policy_list_prints_on_one_page(page, live_server, organiser, reference,
     screenshot("print")
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+
+
+def test_intake_pages_fit_a_phone(mobile_page, live_server, organiser, reference, policies):
+    from candidates.services import save_village_need
+
+    page = mobile_page
+    need = save_village_need(
+        actor=organiser, village=reference[QILONGSHAN], fields={"field": "ecommerce", "title": "发展农村电商"}
+    )
+    for name in ["甲", "乙"]:
+        CandidateFactory(township=reference[MINGYANG], name=f"测试{name}", status=PoolStatus.FILED, willingness="yes")
+    log_in(page, live_server, "mingyang")
+    for path in [
+        "/candidates/funnel/",
+        "/candidates/contacts/new/",
+        "/candidates/policies/",
+        "/candidates/policies/uptake/",
+        "/candidates/needs/",
+        f"/candidates/needs/{need.pk}/",
+        "/candidates/coverage/",
+        "/candidates/supply/",
+    ]:
+        page.goto(live_server.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, path
+    expect(page.get_by_test_id("supply-row")).to_have_count(2)
+    page.goto(f"{live_server.url}/candidates/needs/{need.pk}/")
+    expect(page.get_by_test_id("match")).to_have_count(2)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "phone-need-matches.png"), full_page=True)

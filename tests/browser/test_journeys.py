@@ -65,20 +65,6 @@ def test_organiser_files_a_candidate_fixing_a_bad_id(page, live_server, organise
     screenshot("found-in-list")
 
 
-@pytest.fixture
-def mobile_page(browser, browser_context_args):
-    context = browser.new_context(
-        **browser_context_args,
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_organiser_on_a_phone_moves_a_candidate_forward(mobile_page, live_server, organiser, reference, district_staff):
     page = mobile_page
     candidate = CandidateFactory(

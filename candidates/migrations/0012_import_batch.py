@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cadre_pool', '0002_export'),
-        ('candidates', '0009_work_history_labels'),
+        ('candidates', '0011_uptake_recorded_by'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
