@@ -58,6 +58,7 @@ test-sqlite: $(VENV)/.requirements-dev
 	DATABASE_URL=$(SQLITE_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.requirements-dev
+	@mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(MANAGE) check
