@@ -1,13 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool.auth import unlock
 from cadre_pool.models import (
     Degree,
     Education,
     Ethnicity,
     Gender,
     HealthStatus,
+    LoginLock,
     OrgUnit,
     PoliticalStatus,
     Role,
@@ -90,3 +92,19 @@ class CodeTableAdmin(RoleScopedAdmin):
 
 for code_model in (Gender, Ethnicity, PoliticalStatus, Education, Degree, HealthStatus):
     admin.site.register(code_model, CodeTableAdmin)
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(RoleScopedAdmin):
+    """Failed sign-ins per username; the system administrator unlocks a locked account here (S3)."""
+
+    list_display = ["username", "failures", "last_failure_at", "locked_until", "is_locked"]
+    search_fields = ["username"]
+    readonly_fields = ["username", "failures", "last_failure_at", "locked_until"]
+    actions = ["unlock_selected"]
+    can_add = False
+
+    @admin.action(description=_("Unlock the selected accounts"))
+    def unlock_selected(self, request, queryset):
+        count = unlock(list(queryset), request=request)
+        self.message_user(request, _("%(count)d account(s) unlocked.") % {"count": count}, messages.SUCCESS)

@@ -8,6 +8,16 @@ class CadrePoolConfig(AppConfig):
     name = "cadre_pool"
     verbose_name = _("Organisation and accounts")
 
+    def ready(self):
+        from django.contrib.auth import signals
+
+        from cadre_pool import auth
+
+        # Authentication audit rows and session bookkeeping (S3, S4, S9).
+        signals.user_logged_in.connect(auth.on_logged_in, dispatch_uid="cadre_audit_login")
+        signals.user_logged_out.connect(auth.on_logged_out, dispatch_uid="cadre_audit_logout")
+        signals.user_login_failed.connect(auth.on_login_failed, dispatch_uid="cadre_audit_login_failed")
+
 
 class CadreAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -2,7 +2,7 @@ from django.conf.urls.i18n import set_language
 from django.contrib import admin
 from django.urls import include, path
 
-from cadre_pool import views
+from cadre_pool import audit_views, views
 from cadre_pool.access import PUBLIC, access
 
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/candidates/<int:pk>/", audit_views.candidate_history, name="audit_candidate"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("candidates/", include("candidates.urls")),
     path("cultivation/", include("mentorship.urls")),
