@@ -2,8 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool import audit
 from cadre_pool.auth import unlock
 from cadre_pool.models import (
+    AuditAction,
     Degree,
     Education,
     Ethnicity,
@@ -11,7 +13,9 @@ from cadre_pool.models import (
     HealthStatus,
     LoginLock,
     OrgUnit,
+    OTPDevice,
     PoliticalStatus,
+    RecoveryCode,
     Role,
     User,
 )
@@ -108,3 +112,25 @@ class LoginLockAdmin(RoleScopedAdmin):
     def unlock_selected(self, request, queryset):
         count = unlock(list(queryset), request=request)
         self.message_user(request, _("%(count)d account(s) unlocked.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(OTPDevice)
+class OTPDeviceAdmin(RoleScopedAdmin):
+    """The system administrator removes a lost authenticator; the user enrols again at the next sign-in."""
+
+    list_display = ["user", "confirmed_at", "created_at"]
+    search_fields = ["user__username", "user__full_name"]
+    list_select_related = ["user"]
+    fields = ["user", "confirmed_at", "created_at"]
+    readonly_fields = ["user", "confirmed_at", "created_at"]
+    can_add = False
+    can_delete = True
+
+    def delete_model(self, request, obj):
+        audit.record(request, action=AuditAction.OTP_REMOVE, obj=obj.user)
+        RecoveryCode.objects.filter(user=obj.user).delete()
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset.select_related("user"):
+            self.delete_model(request, device)

@@ -57,3 +57,21 @@ class PasswordExpiryMiddleware:
                 messages.warning(request, _("Your password has expired. Please choose a new one."))
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class OTPRequiredMiddleware:
+    """A user whose role is in `REQUIRE_2FA_ROLES` reaches no page but enrolment, verification and
+    sign-out until this session has passed the second factor (S5)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from cadre_pool import otp
+
+        user = getattr(request, "user", None)
+        if user is not None and otp.required_for(user) and not request.session.get(otp.SESSION_VERIFIED):
+            allowed = {reverse("otp_verify"), reverse("otp_setup"), reverse("logout"), reverse("set_language")}
+            if request.path not in allowed:
+                return redirect_to_login(request.get_full_path(), login_url=reverse("otp_verify"))
+        return self.get_response(request)

@@ -259,6 +259,9 @@ class AuditAction(models.TextChoices):
     SESSION_EXPIRED = "session.expired", _("session ended (absolute time limit)")
     ACCOUNT_UNLOCK = "account.unlock", _("account unlocked")
     PASSWORD_CHANGE = "password.change", _("password changed")
+    OTP_ENROL = "otp.enrol", _("authenticator enrolled")
+    OTP_VERIFY = "otp.verify", _("second factor checked")
+    OTP_REMOVE = "otp.remove", _("authenticator removed")
     CREATE = "create", _("created")
     UPDATE = "update", _("updated")
     DELETE = "delete", _("deleted")
@@ -361,3 +364,36 @@ class LoginLock(models.Model):
 
     is_locked.boolean = True
     is_locked.short_description = _("locked")
+
+
+class OTPDevice(models.Model):
+    """A user's TOTP authenticator (S5). Unconfirmed until the first correct code."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="otp_device")
+    secret = models.CharField(max_length=64)
+    # The last time step whose code was accepted: that code and every older one are refused from then on.
+    last_step = models.BigIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code for a lost authenticator; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self):
+        return f"{self.user} #{self.pk}"

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cadre_pool.middleware.AbsoluteSessionLimitMiddleware",
+    "cadre_pool.middleware.OTPRequiredMiddleware",
     "cadre_pool.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -128,6 +129,13 @@ PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
 # This many failed sign-ins in a row lock the username for LOGIN_LOCKOUT_MINUTES (S3).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+# Roles that must pass a TOTP second factor after the password (S5), e.g.
+# "district_staff,system_admin,audit_admin"; empty: nobody is asked.
+REQUIRE_2FA_ROLES = frozenset(env.list("REQUIRE_2FA_ROLES", default=[]))
+_unknown_roles = REQUIRE_2FA_ROLES - {"organiser", "district_staff", "district_leader", "system_admin", "audit_admin"}
+if _unknown_roles:
+    raise ImproperlyConfigured(f"REQUIRE_2FA_ROLES names unknown roles: {', '.join(sorted(_unknown_roles))}.")
+OTP_ISSUER = env.str("OTP_ISSUER", default="CadrePool")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
