@@ -13,12 +13,14 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/cadre_pool
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: help run setup test test-postgres test-sqlite lint format messages clean
+.PHONY: help run setup test test-postgres test-sqlite lint format messages clean backup restore prune-audit
 
 help:
 	@echo "make run     set up, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole suite on PostgreSQL, then on SQLite"
 	@echo "make lint    ruff, manage.py check, makemigrations --check"
+	@echo "make backup  pg_dump DATABASE_URL to var/backups/ (FILE=... to choose); see docs/operations.md"
+	@echo "make restore FILE=var/backups/....dump   pg_restore into DATABASE_URL (replaces its contents)"
 
 $(PY):
 	@python="$$(scripts/find-python)" && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -71,6 +73,17 @@ format: $(VENV)/.requirements-dev
 messages: $(VENV)/.requirements
 	DEBUG=true $(MANAGE) makemessages -l zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
 	DEBUG=true $(MANAGE) compilemessages -l zh_Hans --ignore '.venv/*'
+
+# Operations (S20, S10). DATABASE_URL must name the production PostgreSQL database.
+backup:
+	scripts/backup $(FILE)
+
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/cadre_pool-....dump"; exit 2; }
+	scripts/restore $(FILE)
+
+prune-audit:
+	$(MANAGE) prune_audit
 
 clean:
 	rm -rf var test-output

@@ -1,15 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool import audit
+from cadre_pool.auth import unlock
 from cadre_pool.models import (
+    AuditAction,
     Degree,
     Education,
     Ethnicity,
     Gender,
     HealthStatus,
+    LoginLock,
     OrgUnit,
+    OTPDevice,
     PoliticalStatus,
+    RecoveryCode,
     Role,
     User,
 )
@@ -90,3 +96,41 @@ class CodeTableAdmin(RoleScopedAdmin):
 
 for code_model in (Gender, Ethnicity, PoliticalStatus, Education, Degree, HealthStatus):
     admin.site.register(code_model, CodeTableAdmin)
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(RoleScopedAdmin):
+    """Failed sign-ins per username; the system administrator unlocks a locked account here (S3)."""
+
+    list_display = ["username", "failures", "last_failure_at", "locked_until", "is_locked"]
+    search_fields = ["username"]
+    readonly_fields = ["username", "failures", "last_failure_at", "locked_until"]
+    actions = ["unlock_selected"]
+    can_add = False
+
+    @admin.action(description=_("Unlock the selected accounts"))
+    def unlock_selected(self, request, queryset):
+        count = unlock(list(queryset), request=request)
+        self.message_user(request, _("%(count)d account(s) unlocked.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(OTPDevice)
+class OTPDeviceAdmin(RoleScopedAdmin):
+    """The system administrator removes a lost authenticator; the user enrols again at the next sign-in."""
+
+    list_display = ["user", "confirmed_at", "created_at"]
+    search_fields = ["user__username", "user__full_name"]
+    list_select_related = ["user"]
+    fields = ["user", "confirmed_at", "created_at"]
+    readonly_fields = ["user", "confirmed_at", "created_at"]
+    can_add = False
+    can_delete = True
+
+    def delete_model(self, request, obj):
+        audit.record(request, action=AuditAction.OTP_REMOVE, obj=obj.user)
+        RecoveryCode.objects.filter(user=obj.user).delete()
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset.select_related("user"):
+            self.delete_model(request, device)

@@ -1,4 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import Role
@@ -14,3 +18,9 @@ class CadreAdminSite(admin.AdminSite):
     def has_permission(self, request):
         user = request.user
         return user.is_active and (user.is_superuser or user.role in ADMIN_ROLES)
+
+    def login(self, request, extra_context=None):
+        # One sign-in page for everyone: ours, with the lockout rule, its message and the audit rows.
+        if request.user.is_authenticated:
+            raise PermissionDenied  # signed in without admin rights: no redirect loop through the sign-in page
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name))

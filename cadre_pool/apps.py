@@ -9,7 +9,14 @@ class CadrePoolConfig(AppConfig):
     verbose_name = _("Organisation and accounts")
 
     def ready(self):
-        from cadre_pool import roster  # noqa: F401 - registers the roster export
+        from django.contrib.auth import signals
+
+        from cadre_pool import auth, roster  # noqa: F401 - roster registers the roster export
+
+        # Authentication audit rows and session bookkeeping (S3, S4, S9).
+        signals.user_logged_in.connect(auth.on_logged_in, dispatch_uid="cadre_audit_login")
+        signals.user_logged_out.connect(auth.on_logged_out, dispatch_uid="cadre_audit_logout")
+        signals.user_login_failed.connect(auth.on_login_failed, dispatch_uid="cadre_audit_login_failed")
 
 
 class CadreAdminConfig(admin_apps.AdminConfig):

@@ -1,3 +1,15 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cadre_pool import audit
+from cadre_pool.auth import password_expired, session_too_old
+from cadre_pool.models import AuditAction
+
+
 class NoStoreMiddleware:
     """Pages shown to a signed-in user carry personal data: no browser or proxy may keep a copy."""
 
@@ -10,3 +22,56 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class AbsoluteSessionLimitMiddleware:
+    """Ends a session `SESSION_ABSOLUTE_SECONDS` (12 hours) after sign-in, however active it was (S4).
+
+    The idle limit is the cookie age, renewed on every request (SESSION_SAVE_EVERY_REQUEST).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and session_too_old(request):
+            audit.record(request, action=AuditAction.SESSION_EXPIRED, actor=user, obj=user)
+            logout(request)
+            messages.info(request, _("Your session has ended. Please sign in again."))
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+class PasswordExpiryMiddleware:
+    """A user whose password is older than `PASSWORD_MAX_AGE_DAYS` reaches no page but the change page (S2)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and password_expired(user):
+            allowed = {reverse("password_change"), reverse("logout"), reverse("set_language"), reverse("healthz")}
+            if request.path not in allowed:
+                messages.warning(request, _("Your password has expired. Please choose a new one."))
+                return redirect("password_change")
+        return self.get_response(request)
+
+
+class OTPRequiredMiddleware:
+    """A user whose role is in `REQUIRE_2FA_ROLES` reaches no page but enrolment, verification and
+    sign-out until this session has passed the second factor (S5)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from cadre_pool import otp
+
+        user = getattr(request, "user", None)
+        if user is not None and otp.required_for(user) and not request.session.get(otp.SESSION_VERIFIED):
+            allowed = {reverse("otp_verify"), reverse("otp_setup"), reverse("logout"), reverse("set_language")}
+            if request.path not in allowed:
+                return redirect_to_login(request.get_full_path(), login_url=reverse("otp_verify"))
+        return self.get_response(request)

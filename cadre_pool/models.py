@@ -1,9 +1,12 @@
 """Organisation units, users and roles, and the national code tables."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.storage import private_storage
@@ -117,6 +120,8 @@ class User(AbstractUser):
         related_name="users",
     )
 
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
+
     objects = UserManager()
 
     class Meta:
@@ -150,6 +155,17 @@ class User(AbstractUser):
             and self.unit.level in {OrgUnit.Level.TOWNSHIP, OrgUnit.Level.VILLAGE}
         ):
             raise ValidationError({"unit": _("District staff and leaders must be bound to a district or above.")})
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django ends a session whose stored hash no longer matches. Besides the password, the hash
+        # covers what decides what the user may see: disabling the account or moving it to another
+        # unit or role ends every session it has (S4).
+        return salted_hmac(
+            "cadre_pool.User.get_session_auth_hash",
+            f"{self.password}|{self.role}|{self.unit_id}|{self.is_active}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def can_read_candidates(self) -> bool:
@@ -276,3 +292,159 @@ class Export(models.Model):
     @property
     def percent(self) -> int:
         return min(100, round(100 * self.written / self.total)) if self.total else 0
+
+
+# ---------------------------------------------------------------------------
+# Security: audit trail, password history, login lockout.
+# ---------------------------------------------------------------------------
+
+
+class AuditAction(models.TextChoices):
+    """What an audit row records. Add a code here before recording it (record() refuses unknown codes)."""
+
+    LOGIN_SUCCESS = "login.success", _("signed in")
+    LOGIN_FAILURE = "login.failure", _("sign-in failed")
+    LOGIN_LOCKOUT = "login.lockout", _("account locked after failed sign-ins")
+    LOGIN_REFUSED_LOCKED = "login.refused_locked", _("sign-in refused: account locked")
+    LOGOUT = "logout", _("signed out")
+    SESSION_EXPIRED = "session.expired", _("session ended (absolute time limit)")
+    ACCOUNT_UNLOCK = "account.unlock", _("account unlocked")
+    PASSWORD_CHANGE = "password.change", _("password changed")
+    OTP_ENROL = "otp.enrol", _("authenticator enrolled")
+    OTP_VERIFY = "otp.verify", _("second factor checked")
+    OTP_REMOVE = "otp.remove", _("authenticator removed")
+    CREATE = "create", _("created")
+    UPDATE = "update", _("updated")
+    DELETE = "delete", _("deleted")
+    POOL_MOVE = "pool.move", _("pool status changed")
+    DECISION = "decision", _("decision taken")
+    EXPORT = "export", _("exported")
+    IMPORT = "import", _("imported")
+    REVEAL = "reveal", _("full personal data revealed")
+    ACCESS_DENIED = "access.denied", _("access refused")
+    AUDIT_EXPORT = "audit.export", _("audit log exported")
+    AUDIT_PRUNE = "audit.prune", _("old audit rows pruned")
+
+
+class AuditEvent(models.Model):
+    """One append-only row of the audit trail (S9, S10). Written only through `cadre_pool.audit.record`.
+
+    The actor is a plain id with a name and role snapshot, not a foreign key: deleting or renaming an
+    account must never touch (or cascade into) the audit rows. On PostgreSQL a trigger refuses UPDATE,
+    DELETE and TRUNCATE; see docs/security.md.
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
+    actor_name = models.CharField(_("actor"), max_length=200, blank=True)
+    actor_role = models.CharField(_("role"), max_length=20, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    success = models.BooleanField(_("success"), default=True)
+    before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    extra = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # Retention class: rows about processing personal information are kept three years, others 184 days.
+    personal_info = models.BooleanField(_("personal-information processing record"), default=False)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-created_at"], name="audit_object_time"),
+            models.Index(fields=["action", "-created_at"], name="audit_action_time"),
+            models.Index(fields=["actor_id", "-created_at"], name="audit_actor_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only; only `manage.py prune_audit` removes old rows.")
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's recent passwords, so that the last `PASSWORD_HISTORY_COUNT` are not reused (S2)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="passwordhistory_user_time")]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class LoginLock(models.Model):
+    """Failed sign-ins per username (S3): `LOGIN_FAILURE_LIMIT` in a row lock it for `LOGIN_LOCKOUT_MINUTES`.
+
+    Keyed by the lower-cased username typed, whether or not such an account exists, so that the
+    answer never tells an outsider which usernames are real.
+    """
+
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    failures = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in lock")
+        verbose_name_plural = _("sign-in locks")
+        ordering = ["-locked_until", "username"]
+
+    def __str__(self):
+        return self.username
+
+    def is_locked(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.locked_until is not None and self.locked_until > now
+
+    is_locked.boolean = True
+    is_locked.short_description = _("locked")
+
+
+class OTPDevice(models.Model):
+    """A user's TOTP authenticator (S5). Unconfirmed until the first correct code."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="otp_device")
+    secret = models.CharField(max_length=64)
+    # The last time step whose code was accepted: that code and every older one are refused from then on.
+    last_step = models.BigIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code for a lost authenticator; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self):
+        return f"{self.user} #{self.pk}"

@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cadre_pool.middleware.AbsoluteSessionLimitMiddleware",
+    "cadre_pool.middleware.OTPRequiredMiddleware",
+    "cadre_pool.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "cadre_pool.middleware.NoStoreMiddleware",
@@ -118,7 +121,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "cadre_pool.passwords.CharacterClassValidator"},
+    {"NAME": "cadre_pool.auth.PasswordHistoryValidator"},
 ]
+# Passwords expire after this many days (GB/T 22239; 0 switches the rule off) and may not repeat
+# the last PASSWORD_HISTORY_COUNT (S2).
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
+# This many failed sign-ins in a row lock the username for LOGIN_LOCKOUT_MINUTES (S3).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+# Roles that must pass a TOTP second factor after the password (S5), e.g.
+# "district_staff,system_admin,audit_admin"; empty: nobody is asked.
+REQUIRE_2FA_ROLES = frozenset(env.list("REQUIRE_2FA_ROLES", default=[]))
+_unknown_roles = REQUIRE_2FA_ROLES - {"organiser", "district_staff", "district_leader", "system_admin", "audit_admin"}
+if _unknown_roles:
+    raise ImproperlyConfigured(f"REQUIRE_2FA_ROLES names unknown roles: {', '.join(sorted(_unknown_roles))}.")
+OTP_ISSUER = env.str("OTP_ISSUER", default="CadrePool")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -127,6 +145,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Idle timeout: the cookie expires 30 minutes after the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# Absolute limit: a session ends this long after sign-in however active it is (S4).
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -194,6 +214,12 @@ CANDIDATE_MAX_AGE = env.int("CANDIDATE_MAX_AGE", default=45)
 MENTORING_LOG_MAX_DAYS = env.int("MENTORING_LOG_MAX_DAYS", default=60)
 # Secondments ending within this many days appear on the to-do list.
 SECONDMENT_ENDING_SOON_DAYS = env.int("SECONDMENT_ENDING_SOON_DAYS", default=14)
+
+# Audit trail (S9, S10). Retention floors of 184 days and three years are enforced whatever these say.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
+AUDIT_PERSONAL_INFO_RETENTION_DAYS = env.int("AUDIT_PERSONAL_INFO_RETENTION_DAYS", default=3 * 365 + 1)
+# Where the client's address is read from: REMOTE_ADDR, or e.g. HTTP_X_REAL_IP behind our nginx.
+AUDIT_IP_HEADER = env.str("AUDIT_IP_HEADER", default="REMOTE_ADDR")
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@ from django.conf.urls.i18n import set_language
 from django.contrib import admin
 from django.urls import include, path
 
-from cadre_pool import dashboard, export_views, registration, views
+from cadre_pool import audit_views, dashboard, export_views, otp_views, registration, views
 from cadre_pool.access import PUBLIC, access
 
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/otp/", otp_views.otp_verify, name="otp_verify"),
+    path("accounts/otp/setup/", otp_views.otp_setup, name="otp_setup"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/candidates/<int:pk>/", audit_views.candidate_history, name="audit_candidate"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("candidates/roster/", export_views.roster_options, name="roster_options"),
     path("candidates/<int:pk>/registration/", registration.registration_form, name="registration_form"),

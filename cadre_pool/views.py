@@ -1,13 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cadre_pool import todo
-from cadre_pool.access import ANY_ROLE, PUBLIC, READERS, access
+from cadre_pool import audit, todo
+from cadre_pool.access import ANY_ROLE, PUBLIC, READERS, RoleRequiredMixin, access
+from cadre_pool.auth import LoginForm
+from cadre_pool.models import AuditAction
 from candidates.models import Candidate, PoolStatus
 
 
@@ -47,7 +52,21 @@ def healthz(request):
 
 class LoginView(auth_views.LoginView):
     access_roles = PUBLIC
+    authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(RoleRequiredMixin, auth_views.PasswordChangeView):
+    """Change one's own password; also the page an expired password leads to (S2)."""
+
+    allowed_roles = ANY_ROLE
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(self.request, action=AuditAction.PASSWORD_CHANGE, obj=self.request.user)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

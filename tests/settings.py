@@ -6,6 +6,9 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cadre_pool")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Journeys travel months ahead in time with accounts made today; the password-age rule would send
+# them to the change page. Tests of that rule switch it on with the `settings` fixture.
+os.environ.setdefault("PASSWORD_MAX_AGE_DAYS", "0")
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cadre_pool', '0002_export'),
+        ('cadre_pool', '0005_export'),
         ('candidates', '0011_uptake_recorded_by'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cadre_pool', '0001_initial'),
+        ('cadre_pool', '0004_otp'),
     ]
 
     operations = [

@@ -1,0 +1,64 @@
+"""Second-factor pages (S5): enrol an authenticator, and enter a code after the password."""
+
+from django import forms
+from django.conf import settings
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cadre_pool import audit, otp
+from cadre_pool.access import ANY_ROLE, access
+from cadre_pool.models import AuditAction, OTPDevice
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "class": "form-control", "autofocus": True}),
+    )
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@access(ANY_ROLE)
+def otp_verify(request):
+    device = OTPDevice.objects.filter(user=request.user, confirmed_at__isnull=False).first()
+    if device is None:
+        return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _next(request)})}")
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        ok = otp.verify_code(request.user, form.cleaned_data["code"])
+        audit.record(request, action=AuditAction.OTP_VERIFY, obj=request.user, success=ok)
+        if ok:
+            request.session[otp.SESSION_VERIFIED] = True
+            return redirect(_next(request))
+        form.add_error("code", _("The code is wrong or has been used already."))
+    return render(request, "registration/otp_verify.html", {"form": form, "next": _next(request)})
+
+
+@access(ANY_ROLE)
+def otp_setup(request):
+    device = OTPDevice.objects.filter(user=request.user).first()
+    if device is not None and device.confirmed_at is not None:
+        # Re-enrolment needs the administrator to remove the old authenticator first.
+        return redirect("otp_verify")
+    if device is None:
+        device = OTPDevice.objects.create(user=request.user, secret=otp.new_secret())
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        if otp.verify_code(request.user, form.cleaned_data["code"]):
+            codes = otp.new_recovery_codes(request.user)
+            request.session[otp.SESSION_VERIFIED] = True
+            audit.record(request, action=AuditAction.OTP_ENROL, obj=request.user)
+            return render(request, "registration/otp_codes.html", {"codes": codes, "next": _next(request)})
+        form.add_error("code", _("The code is wrong or has been used already."))
+    context = {"form": form, "secret": device.secret, "uri": otp.provisioning_uri(device), "next": _next(request)}
+    return render(request, "registration/otp_setup.html", context)

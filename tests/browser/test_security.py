@@ -1,0 +1,58 @@
+"""Browser journeys for sign-in security: the lockout (S3) and the forced password change (S2)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cadre_pool.models import AuditEvent
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Test-Pass-2026"
+
+
+def _try(page, live_server, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("mingyang")
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_five_wrong_passwords_lock_the_account_and_the_right_one_is_refused(page, live_server, organiser, screenshot):
+    for _ in range(5):
+        _try(page, live_server, "Wrong-Pass-2026")
+    expect(page.get_by_role("alert")).to_contain_text("账号已被锁定")
+    _try(page, live_server, PASSWORD)
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("登录失败次数过多，该账号已被锁定至")
+    expect(alert).to_contain_text("联系系统管理员解锁")
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    screenshot("locked")
+    assert AuditEvent.objects.filter(action="login.lockout").count() == 1
+
+
+def test_an_expired_password_must_be_changed_before_anything_else(page, live_server, organiser, screenshot, settings):
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=91), tick=True):
+        _try(page, live_server, PASSWORD)
+        expect(page.get_by_role("heading", name="修改密码")).to_be_visible()
+        expect(page.get_by_role("alert")).to_contain_text("密码已过期")
+        page.goto(f"{live_server.url}/candidates/")
+        expect(page.get_by_role("heading", name="修改密码")).to_be_visible()
+        page.locator("#id_old_password").fill(PASSWORD)
+        page.locator("#id_new_password1").fill(PASSWORD)
+        page.locator("#id_new_password2").fill(PASSWORD)
+        page.get_by_role("button", name="修改密码").click()
+        expect(page.get_by_test_id("error-new_password2")).to_contain_text("最近 5 次")
+        screenshot("reused")
+        page.locator("#id_old_password").fill(PASSWORD)
+        page.locator("#id_new_password1").fill("Qilong-shan-2027")
+        page.locator("#id_new_password2").fill("Qilong-shan-2027")
+        page.get_by_role("button", name="修改密码").click()
+        expect(page.get_by_role("alert")).to_contain_text("密码已修改")
+        page.goto(f"{live_server.url}/candidates/")
+        expect(page.get_by_role("heading", name="修改密码")).to_have_count(0)
+        screenshot("changed")
