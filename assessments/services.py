@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from assessments.evidence import check_upload, storage_name
 from assessments.models import Assessment, Decision, Evidence, Review, ReviewRound
+from cadre_pool.audit import AuditAction, audited
 from candidates.models import Candidate, PoolStatus
 from candidates.services import change_status
 
@@ -42,6 +43,7 @@ def _decider(actor):
 
 
 @transaction.atomic
+@audited(AuditAction.CREATE)
 def record_assessment(*, actor, candidate_id: int, fields: dict, files=()) -> Assessment:
     """Record a key-task assessment with its evidence; a bad file writes nothing."""
     _writer(actor)
@@ -67,6 +69,7 @@ def record_assessment(*, actor, candidate_id: int, fields: dict, files=()) -> As
 
 
 @transaction.atomic
+@audited(AuditAction.CREATE)
 def open_round(
     *,
     actor,
@@ -105,6 +108,7 @@ def _open_round_for_update(actor, round_id: int) -> ReviewRound:
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def add_to_round(*, actor, round_id: int, candidate_ids: list[int]) -> int:
     """Add candidates (in the pool, not yet in the round) to an open round."""
     _decider(actor)
@@ -122,6 +126,7 @@ def add_to_round(*, actor, round_id: int, candidate_ids: list[int]) -> int:
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def fill_review(*, actor, review_id: int, fields: dict) -> Review:
     """Fill or correct one review while its round is open; a removal or promotion proposal awaits a decision."""
     _writer(actor)
@@ -142,6 +147,7 @@ def fill_review(*, actor, review_id: int, fields: dict) -> Review:
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def close_round(*, actor, round_id: int) -> ReviewRound:
     """Close a round: its reviews are locked from then on. Pending proposals can still be decided."""
     _decider(actor)
@@ -192,6 +198,7 @@ def _decide(*, actor, candidate_id: int, to_status: str, review_id: int | None, 
 
 
 @transaction.atomic
+@audited(AuditAction.DECISION)
 def decide_exit(
     *,
     actor,
@@ -214,6 +221,7 @@ def decide_exit(
 
 
 @transaction.atomic
+@audited(AuditAction.DECISION)
 def decide_promotion(
     *,
     actor,
@@ -240,6 +248,7 @@ def decide_promotion(
 
 
 @transaction.atomic
+@audited(AuditAction.DECISION)
 def decline_proposal(*, actor, review_id: int, note: str) -> Review:
     """Keep the candidate in the pool despite a removal or promotion proposal."""
     _decider(actor)

@@ -11,7 +11,9 @@ work that did not happen (record refusals outside the failed transaction, with `
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+import functools
 import ipaddress
 from typing import Any
 
@@ -22,7 +24,7 @@ from django.utils import timezone
 
 from cadre_pool.models import AuditAction, AuditEvent
 
-__all__ = ["AuditAction", "client_ip", "diff", "prune", "record", "snapshot"]
+__all__ = ["AuditAction", "audited", "client_ip", "diff", "prune", "record", "snapshot"]
 
 # Rows about these models, and these actions whatever their object, process personal information
 # and are kept `AUDIT_PERSONAL_INFO_RETENTION_DAYS` (three years); the rest `AUDIT_RETENTION_DAYS`.
@@ -37,8 +39,47 @@ MIN_RETENTION_DAYS = 184
 MIN_PERSONAL_INFO_RETENTION_DAYS = 3 * 365 + 1
 
 
+# The request being served, so service functions (which take no request) still record the IP.
+_current_request: contextvars.ContextVar = contextvars.ContextVar("cadre_current_request", default=None)
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
+
+
+def audited(action: str):
+    """Record one `action` row about the object a service function returns, in its transaction.
+
+    The service's `actor` keyword is the actor; the row joins the service's transaction, so work
+    that rolls back leaves no row. Creations store the new object's values as `after`.
+    """
+
+    def decorator(service):
+        @functools.wraps(service)
+        def wrapper(*args, **kwargs):
+            result = service(*args, **kwargs)
+            obj = result if isinstance(result, Model) else None
+            after = snapshot(obj) if obj is not None and action == AuditAction.CREATE else None
+            record(action=action, actor=kwargs.get("actor"), obj=obj, after=after, service=service.__name__)
+            return result
+
+        return wrapper
+
+    return decorator
+
+
 def client_ip(request) -> str | None:
     """The client's address from `AUDIT_IP_HEADER` (REMOTE_ADDR, or the proxy's header behind nginx)."""
+    if request is None:
+        request = _current_request.get()
     if request is None:
         return None
     raw = request.META.get(settings.AUDIT_IP_HEADER) or request.META.get("REMOTE_ADDR") or ""

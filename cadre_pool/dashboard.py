@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadre_pool import reports
+from cadre_pool import exports, reports
 from cadre_pool.access import READERS, access
 from cadre_pool.excel import Column, Table, workbook_bytes
 from cadre_pool.models import OrgUnit
@@ -53,6 +53,7 @@ def dashboard(request):
     if request.GET.get("export") == "xlsx":
         tables = [_figure_table(figure, request, scope_name) for figure in figures]
         tables.append(_months_table(months, request, scope_name))
+        exports.record_export(request, "statistics", len(tables))
         return _xlsx_response(workbook_bytes(*tables), "statistics.xlsx")
 
     charts = {figure.key: figure.as_chart() for figure in figures}
@@ -195,6 +196,7 @@ def township_comparison(request):
             columns=[Column(key, str(label), width, _cell_value(key)) for key, label, width in TOWNSHIP_COLUMNS],
             rows=rows,
         )
+        exports.record_export(request, "township_comparison", len(rows))
         return _xlsx_response(workbook_bytes(table), "townships.xlsx")
     return render(
         request,

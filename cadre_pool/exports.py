@@ -39,12 +39,26 @@ def _filename(kind: str) -> str:
     return f"{_kinds[kind][1]}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
 
 
+def record_export(request, kind: str, rows: int, **extra) -> None:
+    """Every export is an audit row: what, how many rows, with which filters, masked or not (S9)."""
+    from cadre_pool import audit
+
+    filters = {key: request.GET.getlist(key) for key in request.GET if key != "export"}
+    masked = not (request.GET.get("unmasked") == "1" and request.user.can_reveal_identity)
+    audit.record(
+        request, action=audit.AuditAction.EXPORT, object_type=kind, rows=rows, filters=filters, masked=masked, **extra
+    )
+    if not masked:
+        audit.record(request, action=audit.AuditAction.REVEAL, object_type=kind, rows=rows, filters=filters)
+
+
 def respond(request, kind: str):
     """Answer `?export=xlsx` on a list: the workbook now, or a background job and its progress page."""
     from cadre_pool import roster
 
     builder, _name = _kinds[kind]
     table, count = builder(request.user, request.GET)
+    record_export(request, kind, count, background=roster.is_large(count))
     if not roster.is_large(count):
         return xlsx_response(workbook_bytes(table), _filename(kind))
     params = {key: request.GET.getlist(key) for key in request.GET if key != "export"}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from cadre_pool import exports
 from cadre_pool.access import READERS, access
 from cadre_pool.excel import FORMULA_PREFIXES
 from cadre_pool.exports import xlsx_response
@@ -39,6 +40,7 @@ def registration_form(request, pk):
     candidate = get_object_or_404(Candidate.objects.visible_to(request.user).for_detail(), pk=pk)
     context = _context(candidate)
     if request.GET.get("export") == "xlsx":
+        exports.record_export(request, "registration_form", 1, candidate=candidate.pk)
         return xlsx_response(_workbook(context), f"registration-{candidate.pk}.xlsx")
     return render(request, "cadre_pool/registration.html", context)
 

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cadre_pool.audit.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cadre_pool.middleware.AbsoluteSessionLimitMiddleware",
     "cadre_pool.middleware.OTPRequiredMiddleware",

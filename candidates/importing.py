@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cadre_pool import audit
+from cadre_pool.audit import AuditAction
 from cadre_pool.models import Education, Ethnicity, OrgUnit, PoliticalStatus
 from candidates.identity import id_birth_date, id_gender_code, validate_id_number
 from candidates.models import Candidate, SkillTag, SourceCategory
@@ -308,6 +310,20 @@ def run_import(*, actor, content: bytes, township: OrgUnit, commit: bool) -> Imp
             transaction.set_rollback(True)
         else:
             report.committed = True
+    # Outside the rolled-back block: a refused or previewed import is recorded too (S9).
+    audit.record(
+        action=AuditAction.IMPORT,
+        actor=actor,
+        obj=township,
+        success=report.committed or not commit,
+        file_hash=digest,
+        dry_run=not commit,
+        rows=len(results),
+        new=report.count("new"),
+        updated=report.count("update"),
+        errors=report.count("error"),
+        committed=report.committed,
+    )
     return report
 
 

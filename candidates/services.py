@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cadre_pool import audit
+from cadre_pool.audit import AuditAction, audited
 from cadre_pool.models import OrgUnit
 from candidates.identity import normalise_id_number
 from candidates.matching import eligible, score
@@ -133,6 +135,7 @@ def _set_skills_and_history(*, candidate: Candidate, skills, work_history: list[
 
 
 @transaction.atomic
+@audited(AuditAction.CREATE)
 def create_candidate(
     *, actor, township, fields: dict, skills=None, work_history: list[dict] | None = None
 ) -> Candidate:
@@ -179,6 +182,7 @@ def update_candidate(
     candidate = Candidate.objects.visible_to(actor).select_for_update().get(pk=candidate_id)
     if candidate.version != expected_version:
         raise StaleEditError(candidate)
+    before = audit.snapshot(candidate)
     changed = []
     for name, value in fields.items():
         if _editable(name) and getattr(candidate, name) != value:
@@ -197,6 +201,8 @@ def update_candidate(
         # full_clean normalises the ID and phone, so save them with the rest.
         candidate.save(update_fields=[*{*changed, "id_number", "phone"}, "version", "updated_at"])
     _set_skills_and_history(candidate=candidate, skills=skills, work_history=work_history)
+    old, new = audit.diff(before, audit.snapshot(candidate))
+    audit.record(action=AuditAction.UPDATE, actor=actor, obj=candidate, before=old, after=new)
     return candidate
 
 
@@ -248,6 +254,14 @@ def change_status(
     candidate.status = to_status
     candidate.version += 1
     candidate.save(update_fields=["status", "version", "updated_at"])
+    audit.record(
+        action=AuditAction.POOL_MOVE,
+        actor=actor,
+        obj=candidate,
+        before={"status": current},
+        after={"status": to_status},
+        reason=reason,
+    )
     return event
 
 
@@ -257,6 +271,7 @@ CONTACT_FIELDS = ("kind", "date", "place", "attendees", "discussed", "outcome", 
 
 
 @transaction.atomic
+@audited(AuditAction.CREATE)
 def record_contact(*, actor, candidate_ids: list[int], fields: dict, policy_ids: list[int] = ()) -> Contact:
     """Log a visit, talk or hometown-fellow meeting, hand over policy items to everyone met.
 
@@ -319,6 +334,7 @@ CONTACT_CORRECTABLE = ("date", "place", "attendees", "discussed", "outcome", "ne
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def correct_contact(*, actor, contact_id: int, fields: dict) -> Contact:
     """Correct the description of a logged contact (a typo, a wrong date, the next step once known)."""
     if not actor.can_write_candidates:
@@ -334,6 +350,7 @@ def correct_contact(*, actor, contact_id: int, fields: dict) -> Contact:
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def record_uptake(*, actor, delivery_id: int, uptake: str, amount_granted=None) -> PolicyDelivery:
     """Record what became of a policy handed over: interested, applied, granted (with amount), not taken."""
     if not actor.can_write_candidates:
@@ -371,6 +388,7 @@ def _need_village(*, actor, village):
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def save_village_need(*, actor, need_id: int | None = None, village=None, fields: dict, skills=None) -> VillageNeed:
     """Create a need for a village in the actor's area (need_id None), or change one they can see."""
     if not actor.can_write_candidates:
@@ -390,6 +408,7 @@ def save_village_need(*, actor, need_id: int | None = None, village=None, fields
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def assign_reserve(*, actor, need_id: int, candidate_id: int) -> Candidate:
     """Make a candidate a reserve for the need's village (their target village); a village may have several."""
     if not actor.can_write_candidates:

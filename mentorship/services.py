@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cadre_pool.audit import AuditAction, audited
 from candidates.models import Candidate, PoolStatus
 from mentorship.models import (
     Mentor,
@@ -50,6 +51,7 @@ MENTOR_FIELDS = ("name", "role", "work_unit", "township", "phone", "active", "ca
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def save_mentor(*, actor, fields: dict, mentor_id: int | None = None) -> Mentor:
     """Create or change a mentor in the register; organisers keep their own township's register."""
     if not actor.can_write_candidates:
@@ -65,6 +67,7 @@ def save_mentor(*, actor, fields: dict, mentor_id: int | None = None) -> Mentor:
 
 
 @transaction.atomic
+@audited(AuditAction.CREATE)
 def assign_mentor(
     *,
     actor,
@@ -109,6 +112,7 @@ def assign_mentor(
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def end_assignment(*, actor, assignment_id: int, end_date: datetime.date, reason: str) -> MentorAssignment:
     """End a mentor's coaching. When the lead leaves, the longest-serving other mentor becomes lead."""
     if not actor.can_write_candidates:
@@ -140,6 +144,7 @@ LOG_FIELDS = ("mentor", "date", "kind", "content", "mentor_comment")
 
 
 @transaction.atomic
+@audited(AuditAction.CREATE)
 def record_mentoring_log(*, actor, candidate_id: int, fields: dict) -> MentoringLog:
     candidate = _candidate_for_update(actor, candidate_id)
     log = _apply(MentoringLog(candidate=candidate, recorded_by=actor), fields, LOG_FIELDS)
@@ -152,12 +157,14 @@ PLAN_FIELDS = ("kind", "goal", "due_date", "status")
 
 
 @transaction.atomic
+@audited(AuditAction.CREATE)
 def add_plan_item(*, actor, candidate_id: int, fields: dict) -> PlanItem:
     candidate = _candidate_for_update(actor, candidate_id)
     return _save(_apply(PlanItem(candidate=candidate, recorded_by=actor), fields, PLAN_FIELDS))
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def set_plan_item_status(*, actor, plan_item_id: int, status: str) -> PlanItem:
     if not actor.can_write_candidates:
         raise PermissionDenied
@@ -189,6 +196,7 @@ PLACEMENT_FIELDS = ("post_type", "village", "start_date", "duties", "plan_item")
 
 
 @transaction.atomic
+@audited(AuditAction.CREATE)
 def start_placement(*, actor, candidate_id: int, fields: dict) -> Placement:
     candidate = _candidate_for_update(actor, candidate_id)
     placement = _apply(Placement(candidate=candidate, recorded_by=actor), fields, PLACEMENT_FIELDS)
@@ -198,6 +206,7 @@ def start_placement(*, actor, candidate_id: int, fields: dict) -> Placement:
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def end_placement(*, actor, placement_id: int, end_date: datetime.date, evaluation: str) -> Placement:
     if not actor.can_write_candidates:
         raise PermissionDenied
@@ -216,6 +225,7 @@ SECONDMENT_FIELDS = ("host_village", "mode", "planned_start", "planned_end", "ov
 
 
 @transaction.atomic
+@audited(AuditAction.CREATE)
 def plan_secondment(*, actor, candidate_id: int, fields: dict) -> Secondment:
     """Plan a secondment of 3 to 6 months; only district staff may approve another length, with a reason."""
     candidate = _candidate_for_update(actor, candidate_id)
@@ -228,6 +238,7 @@ def plan_secondment(*, actor, candidate_id: int, fields: dict) -> Secondment:
 
 
 @transaction.atomic
+@audited(AuditAction.UPDATE)
 def end_secondment(
     *, actor, secondment_id: int, actual_end: datetime.date, learned: str, host_evaluation: str
 ) -> Secondment:
@@ -248,6 +259,7 @@ COURSE_FIELDS = ("name", "organiser", "start_date", "end_date", "hours", "result
 
 
 @transaction.atomic
+@audited(AuditAction.CREATE)
 def record_course(*, actor, candidate_id: int, fields: dict) -> TrainingCourse:
     candidate = _candidate_for_update(actor, candidate_id)
     return _save(_apply(TrainingCourse(candidate=candidate, recorded_by=actor), fields, COURSE_FIELDS))
