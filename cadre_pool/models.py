@@ -371,6 +371,10 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only; only `manage.py prune_audit` removes old rows.")
 
+    @property
+    def actor_role_label(self) -> str:
+        return Role(self.actor_role).label if self.actor_role in Role.values else self.actor_role
+
 
 class PasswordHistory(models.Model):
     """Hashes of a user's recent passwords, so that the last `PASSWORD_HISTORY_COUNT` are not reused (S2)."""

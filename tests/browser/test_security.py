@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cadre_pool.models import AuditEvent
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,3 +57,36 @@ def test_an_expired_password_must_be_changed_before_anything_else(page, live_ser
         page.goto(f"{live_server.url}/candidates/")
         expect(page.get_by_role("heading", name="修改密码")).to_have_count(0)
         screenshot("changed")
+
+
+def test_the_audit_admin_filters_the_log_on_a_phone(browser, browser_context_args, live_server, audit_admin, organiser):
+    from cadre_pool import audit
+    from cadre_pool.models import AuditAction
+
+    for n in range(3):
+        audit.record(
+            None,
+            action=AuditAction.UPDATE,
+            actor=organiser,
+            object_label=f"档案{n}",
+            before={"name": "旧"},
+            after={"name": "新"},
+        )
+    context = browser.new_context(**browser_context_args, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill("auditor")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.goto(f"{live_server.url}/audit/")
+        expect(page.get_by_role("heading", name="审计日志")).to_be_visible()
+        page.locator("#id_action").select_option("update")
+        page.get_by_role("button", name="搜索").click()
+        expect(page.get_by_test_id("audit-row")).to_have_count(3)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, width
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "audit-log-phone.png"), full_page=True)
+    finally:
+        context.close()
