@@ -34,7 +34,13 @@ $(VENV)/.requirements-dev: requirements-dev.txt requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.requirements
 
-setup: $(VENV)/.requirements
+# A developer checkout gets a local, git-ignored .env with DEBUG on, so that a plain
+# `manage.py` works here. The environment always wins over it; production has no .env.
+.env:
+	@printf '# Local development settings (git ignores this file; see README, Configuration).\nDEBUG=true\n' > $@
+	@echo "Wrote .env with DEBUG=true for local development"
+
+setup: $(VENV)/.requirements .env
 	@mkdir -p var
 	$(RUN_ENV) $(MANAGE) migrate --no-input -v 0
 	$(RUN_ENV) $(MANAGE) load_reference_data
@@ -59,7 +65,7 @@ test-postgres: $(VENV)/.requirements-dev
 test-sqlite: $(VENV)/.requirements-dev
 	DATABASE_URL=$(SQLITE_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.requirements-dev
+lint: $(VENV)/.requirements-dev .env
 	@mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
