@@ -13,12 +13,13 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/cadre_pool
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: help run setup test test-postgres test-sqlite lint format messages clean backup restore prune-audit
+.PHONY: help run setup test test-postgres test-sqlite lint format messages clean backup restore prune-audit reliability
 
 help:
 	@echo "make run     set up, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole suite on PostgreSQL, then on SQLite"
 	@echo "make lint    ruff, manage.py check, makemigrations --check"
+	@echo "make reliability  concurrency, import, access-matrix, PI-exposure and restore tests, then their figures"
 	@echo "make backup  pg_dump DATABASE_URL to var/backups/ (FILE=... to choose); see docs/operations.md"
 	@echo "make restore FILE=var/backups/....dump   pg_restore into DATABASE_URL (replaces its contents)"
 
@@ -64,6 +65,14 @@ test-postgres: $(VENV)/.requirements-dev
 
 test-sqlite: $(VENV)/.requirements-dev
 	DATABASE_URL=$(SQLITE_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The reliability tests on PostgreSQL, then one table of what they tried, and what succeeded,
+# was refused, lost or leaked (tests/reliability.py). Fails when lost or leaked is not 0.
+reliability: $(VENV)/.requirements-dev
+	@scripts/system-packages
+	@rm -rf test-output/reliability && mkdir -p var test-output
+	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(PY) -m pytest -m reliability $(PYTEST_ARGS)
+	@$(PY) scripts/reliability-report
 
 lint: $(VENV)/.requirements-dev .env
 	@mkdir -p var

@@ -72,3 +72,13 @@ def mingyang_candidate(reference, district_staff):
 @pytest.fixture
 def guangong_candidate(reference, district_staff):
     return CandidateFactory(township=reference[GUANGONG], village=reference[XINAN], name="李关公")
+
+
+@pytest.fixture
+def reliability(request):
+    """Report tried/succeeded/refused/lost/leaked figures to `make reliability` (tests/reliability.py)."""
+    from tests.reliability import Recorder
+
+    recorder = Recorder(request.node.nodeid)
+    yield recorder
+    recorder.write()

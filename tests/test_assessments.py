@@ -261,8 +261,9 @@ def test_declining_keeps_the_candidate_in_the_pool(organiser, district_staff, po
 
 
 @pytest.mark.postgres
+@pytest.mark.reliability
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_decisions_give_exactly_one(reference, district_staff):
+def test_concurrent_decisions_give_exactly_one(reference, district_staff, reliability):
     candidate = CandidateFactory(township=reference[MINGYANG], village=reference[QILONGSHAN])
     barrier = threading.Barrier(4)
     outcomes = []
@@ -290,8 +291,16 @@ def test_concurrent_decisions_give_exactly_one(reference, district_staff):
         thread.start()
     for thread in threads:
         thread.join()
+    decisions = Decision.objects.filter(candidate=candidate).count()
+    reliability(
+        "decisions: exit and promotion × 2 at once",
+        tried=len(outcomes),
+        succeeded=outcomes.count("decided"),
+        refused=outcomes.count("refused"),
+        lost=abs(decisions - outcomes.count("decided")),
+    )
     assert sorted(outcomes) == ["decided", "refused", "refused", "refused"]
-    assert Decision.objects.filter(candidate=candidate).count() == 1
+    assert decisions == 1
     assert candidate.events.filter(to_status__in=["promoted", "exited"]).count() == 1
 
 
