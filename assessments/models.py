@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import OrgUnit
-from cadre_pool.scoping import township_scope
+from cadre_pool.scoping import ScopedQuerySet, township_scope
 from cadre_pool.storage import private_storage
 from candidates.models import Candidate, PoolEvent
 
@@ -23,8 +23,8 @@ class Rating(models.TextChoices):
 RATING_VALUES = [r.value for r in Rating]
 
 
-class CandidateScopedQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class CandidateScopedQuerySet(ScopedQuerySet):
+    def _visible_to(self, user):
         scope = township_scope(user, "candidate__township")
         return self.none() if scope is None else self.filter(scope)
 
@@ -74,8 +74,8 @@ class Assessment(models.Model):
             raise ValidationError({"date": _("An assessment cannot be dated in the future.")})
 
 
-class EvidenceQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class EvidenceQuerySet(ScopedQuerySet):
+    def _visible_to(self, user):
         scope = township_scope(user, "assessment__candidate__township")
         return self.none() if scope is None else self.filter(scope)
 
@@ -106,8 +106,8 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class ReviewRoundQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ReviewRoundQuerySet(ScopedQuerySet):
+    def _visible_to(self, user):
         """A round belongs to a district; everyone reading candidates inside it sees the round."""
         if not (user.is_authenticated and user.can_read_candidates and user.unit_id):
             return self.none()

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from cadre_pool.models import AuditAction, AuditEvent
 
-__all__ = ["AuditAction", "audited", "client_ip", "diff", "prune", "record", "snapshot"]
+__all__ = ["AuditAction", "audited", "client_ip", "diff", "prune", "record", "refused", "snapshot"]
 
 # Rows about these models, and these actions whatever their object, process personal information
 # and are kept `AUDIT_PERSONAL_INFO_RETENTION_DAYS` (three years); the rest `AUDIT_RETENTION_DAYS`.
@@ -53,6 +53,40 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _current_request.reset(token)
+            # Written after the view, outside any transaction it rolled back.
+            for (object_type, object_id), actor in getattr(request, "_cadre_refusals", {}).items():
+                record(
+                    request,
+                    action=AuditAction.ACCESS_DENIED,
+                    actor=actor,
+                    object_type=object_type,
+                    object_id=object_id,
+                    success=False,
+                    path=request.path[:300],
+                )
+
+
+def refused(actor, model, object_id) -> None:
+    """Note that `actor` asked for a row outside their scope (they get a 404); one audit row per object.
+
+    During a request the row is written when the view has answered, so a service transaction that
+    rolls back on the refusal does not take the audit row with it.
+    """
+    object_type = model._meta.label_lower
+    request = _current_request.get()
+    if request is None:
+        record(
+            None,
+            action=AuditAction.ACCESS_DENIED,
+            actor=actor,
+            object_type=object_type,
+            object_id=object_id,
+            success=False,
+        )
+        return
+    if not hasattr(request, "_cadre_refusals"):
+        request._cadre_refusals = {}
+    request._cadre_refusals.setdefault((object_type, str(object_id)), actor)
 
 
 def audited(action: str):

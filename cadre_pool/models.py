@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool.scoping import ScopedQuerySet
 from cadre_pool.storage import private_storage
 
 
-class OrgUnitQuerySet(models.QuerySet):
+class OrgUnitQuerySet(ScopedQuerySet):
     def townships(self):
         return self.filter(level=OrgUnit.Level.TOWNSHIP)
 
@@ -23,7 +24,7 @@ class OrgUnitQuerySet(models.QuerySet):
         """The unit itself and everything below it."""
         return self.filter(path__startswith=unit.path)
 
-    def visible_to(self, user):
+    def _visible_to(self, user):
         if not user.is_authenticated or user.unit_id is None:
             return self.none()
         return self.within(user.unit)
@@ -250,8 +251,8 @@ class HealthStatus(CodeTableEntry):
         verbose_name_plural = _("health statuses (GB/T 2261.3)")
 
 
-class ExportQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ExportQuerySet(ScopedQuerySet):
+    def _visible_to(self, user):
         # An export holds personal data: only the person who asked for it may see it.
         if not user.is_authenticated:
             return self.none()

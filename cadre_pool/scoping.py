@@ -1,8 +1,7 @@
 """The township scoping rule, shared by every model that belongs to a township."""
 
+from django.db import models
 from django.db.models import Q
-
-from cadre_pool.models import OrgUnit
 
 
 def township_scope(user, township_field: str = "township") -> Q | None:
@@ -11,9 +10,54 @@ def township_scope(user, township_field: str = "township") -> Q | None:
     An organiser's unit is their township: one indexed equality. Above a township, the
     township's materialised path starts with the user's unit path.
     """
+    from cadre_pool.models import OrgUnit  # the models build their querysets on this module
+
     if not (user.is_authenticated and user.can_read_candidates and user.unit_id):
         return None
     unit = user.unit
     if unit.level == OrgUnit.Level.TOWNSHIP:
         return Q(**{f"{township_field}_id": unit.pk})
     return Q(**{f"{township_field}__path__startswith": unit.path})
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset with `visible_to(user)`, the only way views reach rows of a township.
+
+    Subclasses define `_visible_to(user)`. A `get()` on the narrowed queryset (which is what
+    `get_object_or_404` calls) that finds nothing asks whether the row exists outside the user's
+    scope; when it does, the refusal becomes an audit row (S9). The user still gets a plain 404.
+    """
+
+    _scoped_for = None
+
+    def visible_to(self, user):
+        queryset = self._visible_to(user)
+        queryset._scoped_for = user
+        return queryset
+
+    def _visible_to(self, user):
+        raise NotImplementedError
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scoped_for = self._scoped_for
+        return clone
+
+    def get(self, *args, **kwargs):
+        try:
+            return super().get(*args, **kwargs)
+        except self.model.DoesNotExist:
+            if self._scoped_for is not None:
+                self._note_refusal(args, kwargs)
+            raise
+
+    def _note_refusal(self, args, kwargs):
+        manager = self.model._default_manager
+        hidden = manager.filter(*args, **kwargs)
+        # Rows that other filters of this queryset left out (a round's reviews, a finished export)
+        # are not a scope refusal: only a row the user could not see at all is.
+        if hidden.exists() and not manager.visible_to(self._scoped_for).filter(*args, **kwargs).exists():
+            from cadre_pool import audit  # audit imports the models, which import this module
+
+            for pk in hidden.values_list("pk", flat=True)[:1]:
+                audit.refused(self._scoped_for, self.model, pk)

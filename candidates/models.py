@@ -20,7 +20,7 @@ from cadre_pool.models import (
     PoliticalStatus,
     Role,
 )
-from cadre_pool.scoping import township_scope
+from cadre_pool.scoping import ScopedQuerySet, township_scope
 from cadre_pool.storage import private_storage
 from candidates.identity import (
     id_birth_date,
@@ -160,8 +160,8 @@ def years_ago(years: int, today: datetime.date | None = None) -> datetime.date:
         return today.replace(year=today.year - years, day=28)
 
 
-class CandidateQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class CandidateQuerySet(ScopedQuerySet):
+    def _visible_to(self, user):
         """The one scoping rule for candidates: a user sees the candidates of their unit's subtree."""
         return scoped(self, user)
 
@@ -517,8 +517,8 @@ class ContactKind(models.TextChoices):
     MEETING = "meeting", _("hometown-fellow meeting")
 
 
-class ContactQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ContactQuerySet(ScopedQuerySet):
+    def _visible_to(self, user):
         return scoped(self, user)
 
     def for_list(self):
@@ -593,8 +593,8 @@ def _ancestor_codes(unit: OrgUnit) -> list[str]:
     return [code for code in unit.path.split("/") if code]
 
 
-class PolicyItemQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class PolicyItemQuerySet(ScopedQuerySet):
+    def _visible_to(self, user):
         """Items issued for the user's unit, above it (district, city) or below it (its townships)."""
         if not (user.is_authenticated and user.unit_id):
             return self.none()
@@ -656,8 +656,8 @@ class Uptake(models.TextChoices):
     NOT_TAKEN = "not_taken", _("not taken")
 
 
-class PolicyDeliveryQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class PolicyDeliveryQuerySet(ScopedQuerySet):
+    def _visible_to(self, user):
         return scoped(self, user, "candidate__township")
 
 
@@ -743,8 +743,8 @@ class NeedStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-class VillageNeedQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class VillageNeedQuerySet(ScopedQuerySet):
+    def _visible_to(self, user):
         return scoped(self, user, "village__parent")
 
     def for_list(self):
@@ -836,8 +836,8 @@ class VillageNeed(models.Model):
         return [SourceCategory(value).label for value in self.source_category_list]
 
 
-class ImportBatchQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ImportBatchQuerySet(ScopedQuerySet):
+    def _visible_to(self, user):
         # An uploaded workbook holds personal data: only the person who uploaded it sees it.
         return self.filter(owner=user) if user.is_authenticated else self.none()
 

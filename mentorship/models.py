@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import OrgUnit
-from cadre_pool.scoping import township_scope
+from cadre_pool.scoping import ScopedQuerySet, township_scope
 from candidates.identity import mask_mobile, normalise_mobile, validate_mobile
 from candidates.models import Candidate
 
@@ -28,10 +28,10 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-class CandidateRecordQuerySet(models.QuerySet):
+class CandidateRecordQuerySet(ScopedQuerySet):
     """Rows that belong to a candidate are visible exactly when the candidate is."""
 
-    def visible_to(self, user):
+    def _visible_to(self, user):
         scope = township_scope(user, "candidate__township")
         return self.none() if scope is None else self.filter(scope)
 
@@ -49,8 +49,8 @@ class CandidateRecord(models.Model):
         abstract = True
 
 
-class MentorQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class MentorQuerySet(ScopedQuerySet):
+    def _visible_to(self, user):
         scope = township_scope(user)
         return self.none() if scope is None else self.filter(scope)
 

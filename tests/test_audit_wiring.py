@@ -93,3 +93,30 @@ def test_imports_record_hash_counts_and_result(organiser, reference):
     assert (row.extra["rows"], row.extra["errors"], row.extra["committed"], row.success) == (2, 1, False, False)
     assert not Candidate.objects.exists()
     assert not _rows(AuditAction.CREATE)  # the rolled-back row's creation left no audit row either
+
+
+def test_a_refused_scoped_object_is_a_404_and_one_access_denied_row(client, organiser, guangong_candidate):
+    client.force_login(organiser)
+    for name in ("candidates:detail", "candidates:edit"):
+        assert client.get(reverse(name, args=[guangong_candidate.pk]), REMOTE_ADDR="10.9.8.7").status_code == 404
+    rows = _rows(AuditAction.ACCESS_DENIED)
+    assert [(row.object_type, row.object_id, row.actor_id, row.ip, row.success) for row in rows] == [
+        ("candidates.candidate", str(guangong_candidate.pk), organiser.pk, "10.9.8.7", False)
+    ] * 2
+    assert rows[0].extra["path"] == reverse("candidates:detail", args=[guangong_candidate.pk])
+
+
+def test_a_refusal_inside_a_service_transaction_is_still_recorded(client, organiser, guangong_candidate):
+    client.force_login(organiser)
+    response = client.post(
+        reverse("candidates:change_status", args=[guangong_candidate.pk]), {"to_status": "contacted", "reason": "越权"}
+    )
+    assert response.status_code == 404
+    assert [row.object_id for row in _rows(AuditAction.ACCESS_DENIED)] == [str(guangong_candidate.pk)]
+
+
+def test_a_missing_object_is_a_404_without_an_access_row(client, organiser, mingyang_candidate):
+    client.force_login(organiser)
+    assert client.get(reverse("candidates:detail", args=[mingyang_candidate.pk + 1000])).status_code == 404
+    assert client.get(reverse("candidates:detail", args=[mingyang_candidate.pk])).status_code == 200
+    assert _rows(AuditAction.ACCESS_DENIED) == []
