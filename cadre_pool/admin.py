@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool import audit
@@ -51,6 +52,10 @@ class RoleScopedAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         scope = getattr(queryset, "visible_to", None)
         return scope(request.user) if scope else queryset
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Out of scope is 404 on every page (S6); the admin would redirect with "does not exist".
+        raise Http404
 
 
 @admin.register(OrgUnit)

@@ -39,12 +39,27 @@ def _filename(kind: str) -> str:
     return f"{_kinds[kind][1]}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
 
 
-def record_export(request, kind: str, rows: int, **extra) -> None:
+def export_params(request) -> QueryDict:
+    """The list's filters and the export's options from the request.
+
+    Full ID numbers and phones are honoured only on a POST by a user allowed to see them (S11):
+    a link, a bookmark or an image tag cannot reveal them.
+    """
+    params = (request.POST if request.method == "POST" else request.GET).copy()
+    for key in ("csrfmiddlewaretoken", "export"):
+        params.pop(key, None)
+    if request.method != "POST" or not request.user.can_reveal_identity:
+        params.pop("unmasked", None)
+    return params
+
+
+def record_export(request, kind: str, rows: int, params: QueryDict | None = None, **extra) -> None:
     """Every export is an audit row: what, how many rows, with which filters, masked or not (S9)."""
     from cadre_pool import audit
 
-    filters = {key: request.GET.getlist(key) for key in request.GET if key != "export"}
-    masked = not (request.GET.get("unmasked") == "1" and request.user.can_reveal_identity)
+    params = export_params(request) if params is None else params
+    filters = {key: params.getlist(key) for key in params}
+    masked = params.get("unmasked") != "1"
     audit.record(
         request, action=audit.AuditAction.EXPORT, object_type=kind, rows=rows, filters=filters, masked=masked, **extra
     )
@@ -53,16 +68,17 @@ def record_export(request, kind: str, rows: int, **extra) -> None:
 
 
 def respond(request, kind: str):
-    """Answer `?export=xlsx` on a list: the workbook now, or a background job and its progress page."""
+    """Answer `?export=xlsx` on a list (or the roster's POST): the workbook now, or a background job."""
     from cadre_pool import roster
 
     builder, _name = _kinds[kind]
-    table, count = builder(request.user, request.GET)
-    record_export(request, kind, count, background=roster.is_large(count))
+    params = export_params(request)
+    table, count = builder(request.user, params)
+    record_export(request, kind, count, params, background=roster.is_large(count))
     if not roster.is_large(count):
         return xlsx_response(workbook_bytes(table), _filename(kind))
-    params = {key: request.GET.getlist(key) for key in request.GET if key != "export"}
-    export = Export.objects.create(owner=request.user, kind=kind, params=params, total=count)
+    stored = {key: params.getlist(key) for key in params}
+    export = Export.objects.create(owner=request.user, kind=kind, params=stored, total=count)
     from cadre_pool.tasks import build_export
 
     build_export.enqueue(export_id=export.pk)

@@ -163,11 +163,6 @@ def is_large(count: int) -> bool:
     return count > settings.EXPORT_ASYNC_THRESHOLD
 
 
-def mask_requested(request) -> bool:
-    """Full values only when asked for and allowed; otherwise masked."""
-    return not (request.GET.get("unmasked") == "1" and request.user.can_reveal_identity)
-
-
 @exports.register("roster", "roster")
 def build_roster(user, params) -> tuple[Table, int]:
     """The candidate list's own filters, scope and order, with the columns and order the user chose."""

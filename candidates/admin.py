@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.admin import RoleScopedAdmin
 from cadre_pool.models import Role
@@ -34,6 +35,8 @@ class CandidateAdmin(RoleScopedAdmin):
     search_fields = ["name", "id_number"]
     list_select_related = ["township", "village", "gender", "political_status"]
     readonly_fields = [
+        "id_number_masked",
+        "phone_masked",
         "township",
         "status",
         "version",
@@ -43,9 +46,18 @@ class CandidateAdmin(RoleScopedAdmin):
         "updated_at",
     ]
     raw_id_fields = ["village", "target_village"]
-    # Skills are edited on the file page, whose service keeps the derived flag right.
-    exclude = ["skills"]
+    # Skills are edited on the file page, whose service keeps the derived flag right; the ID number
+    # and phone too, so that no admin page prints them in full (S11).
+    exclude = ["skills", "id_number", "phone"]
     inlines = [PoolEventInline]
+
+    @admin.display(description=_("resident ID number"))
+    def id_number_masked(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description=_("mobile phone"))
+    def phone_masked(self, obj):
+        return obj.masked_phone
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.strip())

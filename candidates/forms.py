@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool.forms import MaskedOnEditMixin
 from cadre_pool.models import Degree, Education, Ethnicity, Gender, HealthStatus, OrgUnit
 from candidates.identity import (
     id_birth_date,
@@ -54,9 +55,10 @@ def _style(form: forms.Form) -> None:
         field.widget.attrs.setdefault("class", css)
 
 
-class CandidateForm(forms.ModelForm):
+class CandidateForm(MaskedOnEditMixin, forms.ModelForm):
     """The information file form. Township is chosen only by users above a township."""
 
+    masked_on_edit = {"id_number": "masked_id_number", "phone": "masked_phone"}
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Wider than the stored values: spaces, dashes and +86 are removed before validation.
     id_number = forms.CharField(
@@ -146,6 +148,7 @@ class CandidateForm(forms.ModelForm):
         else:
             self.fields["version"].initial = self.instance.version
         _style(self)
+        self.mask_stored_values()
         self.fields["gender"].empty_label = _("from the ID number")
 
     def sections(self):
@@ -159,10 +162,10 @@ class CandidateForm(forms.ModelForm):
         pass
 
     def clean_id_number(self):
-        return normalise_id_number(self.cleaned_data.get("id_number", ""))
+        return self.stored_if_empty("id_number", normalise_id_number(self.cleaned_data.get("id_number", "")))
 
     def clean_phone(self):
-        return normalise_mobile(self.cleaned_data.get("phone", ""))
+        return self.stored_if_empty("phone", normalise_mobile(self.cleaned_data.get("phone", "")))
 
     def clean(self):
         cleaned = super().clean()

@@ -28,5 +28,6 @@ urlpatterns = [
     path("policies/handed/<int:pk>/uptake/", views_outreach.delivery_uptake, name="delivery_uptake"),
     path("<int:pk>/", views.CandidateDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.candidate_edit, name="edit"),
+    path("<int:pk>/reveal/", views.CandidateRevealView.as_view(), name="reveal"),
     path("<int:pk>/status/", views.candidate_change_status, name="change_status"),
 ]

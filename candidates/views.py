@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from cadre_pool import exports, panels, timeline
+from cadre_pool import audit, exports, panels, timeline
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from candidates.exports import supply_queryset
 from candidates.filters import CandidateFilter, SupplyFilter
@@ -102,6 +102,18 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
         context["timeline_kind"] = kind or ""
         context["panels"] = panels.for_candidate(self.object, self.request.user)
         return context
+
+
+class CandidateRevealView(CandidateDetailView):
+    """The file with its full ID number and phone: by POST, for writers only, each time audited (S11)."""
+
+    allowed_roles = WRITERS
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        audit.record(request, action=audit.AuditAction.REVEAL, obj=self.object, fields=["id_number", "phone"])
+        return self.render_to_response(self.get_context_data(object=self.object, revealed=True))
 
 
 def _file_form_page(request, candidate: Candidate | None):

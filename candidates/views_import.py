@@ -112,7 +112,12 @@ def import_confirm(request, pk):
     )
     with batch.file.open("rb") as handle:
         content = handle.read()
-    report = run_import(actor=request.user, content=content, township=batch.township, commit=True)
+    try:
+        report = run_import(actor=request.user, content=content, township=batch.township, commit=True)
+    except FileRejected as exc:
+        # The stored file passed these checks at upload; it can only fail now if it changed on disk.
+        messages.error(request, " ".join(exc.messages))
+        return redirect("candidates:import_preview", pk=batch.pk)
     batch.summary = _summary(report)
     if report.committed:
         batch.status = ImportBatch.Status.IMPORTED

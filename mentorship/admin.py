@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
 from cadre_pool.admin import RoleScopedAdmin
+from cadre_pool.forms import MaskedOnEditMixin
 from cadre_pool.models import Role
 from mentorship.models import (
     Mentor,
@@ -23,8 +25,20 @@ class PostTypeAdmin(RoleScopedAdmin):
     search_fields = ["name"]
 
 
+class MentorAdminForm(MaskedOnEditMixin, forms.ModelForm):
+    masked_on_edit = {"phone": "masked_phone"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mask_stored_values()
+
+    def clean_phone(self):
+        return self.stored_if_empty("phone", self.cleaned_data.get("phone", ""))
+
+
 @admin.register(Mentor)
 class MentorAdmin(RoleScopedAdmin):
+    form = MentorAdminForm
     view_roles = WORKERS
     change_roles = WORKERS
     list_display = ["name", "role", "township", "work_unit", "capacity", "active"]

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool.forms import MaskedOnEditMixin
 from cadre_pool.models import OrgUnit
 from candidates.forms import DateInput, VillageChoiceField
 from mentorship.models import Mentor, MentoringLog, Placement, PlanItem, PostType, Secondment, TrainingCourse
@@ -28,7 +29,9 @@ class StyledForm:
                 field.empty_label = _("— choose —")
 
 
-class MentorForm(StyledForm, forms.ModelForm):
+class MentorForm(MaskedOnEditMixin, StyledForm, forms.ModelForm):
+    masked_on_edit = {"phone": "masked_phone"}
+
     class Meta:
         model = Mentor
         fields = ["name", "role", "work_unit", "township", "phone", "capacity", "active"]
@@ -40,6 +43,10 @@ class MentorForm(StyledForm, forms.ModelForm):
             self.instance.township = user.unit
         else:
             self.fields["township"].queryset = OrgUnit.objects.townships().visible_to(user)
+        self.mask_stored_values()
+
+    def clean_phone(self):
+        return self.stored_if_empty("phone", self.cleaned_data.get("phone", ""))
 
 
 def _plan_items(candidate, kind):

@@ -74,8 +74,10 @@ def test_exports_record_rows_filters_and_masking(client, organiser, reference):
     assert (row.object_type, row.extra["rows"], row.extra["masked"]) == ("roster", 3, True)
     assert row.extra["filters"] == {"status": ["in_pool"]}
     assert not _rows(AuditAction.REVEAL)
-    client.get(reverse("candidates:list"), {"export": "xlsx", "unmasked": "1"})
-    assert len(_rows(AuditAction.EXPORT)) == 2
+    client.get(reverse("candidates:list"), {"export": "xlsx", "unmasked": "1"})  # a link never reveals
+    assert not _rows(AuditAction.REVEAL)
+    client.post(reverse("roster_options"), {"unmasked": "1"})
+    assert len(_rows(AuditAction.EXPORT)) == 3
     (reveal,) = _rows(AuditAction.REVEAL)
     assert reveal.extra["rows"] == 3 and reveal.personal_info
 
