@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -73,8 +74,29 @@ class OrgUnitAdmin(RoleScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
+class AdminSetPasswordMixin:
+    """A password an administrator types is known to two people: its owner must replace it (S2)."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.must_change_password = True
+        if commit:
+            user.save()
+        return user
+
+
+class UserCreationForm(AdminSetPasswordMixin, AdminUserCreationForm):
+    pass
+
+
+class PasswordResetByAdminForm(AdminSetPasswordMixin, AdminPasswordChangeForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(RoleScopedAdmin, BaseUserAdmin):
+    add_form = UserCreationForm
+    change_password_form = PasswordResetByAdminForm
     list_display = ["username", "full_name", "role", "unit", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "unit__name"]
@@ -83,7 +105,7 @@ class UserAdmin(RoleScopedAdmin, BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["full_name", "email"]}),
-        (_("Role and scope"), {"fields": ["role", "unit", "is_active"]}),
+        (_("Role and scope"), {"fields": ["role", "unit", "is_active", "must_change_password"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [

@@ -69,6 +69,19 @@ def register_failure(username: str, request=None) -> LoginLock:
     return lock
 
 
+def prune_login_locks(now=None) -> int:
+    """Delete counters that no longer matter: no lock in force and the last failure outside the window.
+
+    Failures for usernames nobody owns would otherwise stay for ever; `register_failure` would
+    reset such a row anyway, so deleting it changes nothing about the lockout rule.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    stale = LoginLock.objects.filter(last_failure_at__lt=cutoff).exclude(locked_until__gt=now)
+    count, _ = stale.delete()
+    return count
+
+
 def clear_failures(username: str) -> None:
     LoginLock.objects.filter(username=_key(username)).delete()
 

@@ -44,17 +44,21 @@ class AbsoluteSessionLimitMiddleware:
 
 
 class PasswordExpiryMiddleware:
-    """A user whose password is older than `PASSWORD_MAX_AGE_DAYS` reaches no page but the change page (S2)."""
+    """A user whose password is older than `PASSWORD_MAX_AGE_DAYS`, or was set by an administrator,
+    reaches no page but the change page (S2)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and password_expired(user):
+        if user is not None and user.is_authenticated and (user.must_change_password or password_expired(user)):
             allowed = {reverse("password_change"), reverse("logout"), reverse("set_language"), reverse("healthz")}
             if request.path not in allowed:
-                messages.warning(request, _("Your password has expired. Please choose a new one."))
+                if user.must_change_password:
+                    messages.warning(request, _("An administrator set your password. Please choose your own."))
+                else:
+                    messages.warning(request, _("Your password has expired. Please choose a new one."))
                 return redirect("password_change")
         return self.get_response(request)
 

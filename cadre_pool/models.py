@@ -122,6 +122,8 @@ class User(AbstractUser):
     )
 
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
+    # Set when an administrator chose the password (new account, reset): its owner replaces it first (S2).
+    must_change_password = models.BooleanField(_("must change password at next sign-in"), default=False)
 
     objects = UserManager()
 

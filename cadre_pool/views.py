@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from cadre_pool import audit, todo
 from cadre_pool.access import ANY_ROLE, PUBLIC, READERS, RoleRequiredMixin, access
 from cadre_pool.auth import LoginForm
-from cadre_pool.models import AuditAction
+from cadre_pool.models import AuditAction, User
 from candidates.models import Candidate, PoolStatus
 
 
@@ -64,6 +64,7 @@ class PasswordChangeView(RoleRequiredMixin, auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        User.objects.filter(pk=self.request.user.pk).update(must_change_password=False)
         audit.record(self.request, action=AuditAction.PASSWORD_CHANGE, obj=self.request.user)
         messages.success(self.request, _("Your password has been changed."))
         return response

@@ -315,3 +315,58 @@ def test_the_admin_disabling_a_user_ends_their_sessions(client, organiser, syste
     organiser.refresh_from_db()
     assert organiser.is_active is False
     assert victim.get(reverse("home")).status_code == 302
+
+
+def test_a_password_set_by_an_administrator_must_be_replaced_at_first_sign_in(client, system_admin, organiser):
+    client.force_login(system_admin)
+    url = reverse("admin:auth_user_password_change", args=[organiser.pk])
+    response = client.post(url, {"password1": "Admin-Set-2026x", "password2": "Admin-Set-2026x"})
+    assert response.status_code == 302
+    organiser.refresh_from_db()
+    assert organiser.must_change_password and organiser.check_password("Admin-Set-2026x")
+    owner = Client()
+    assert _sign_in(owner, password="Admin-Set-2026x").status_code == 302
+    for url in [reverse("home"), reverse("candidates:list")]:
+        assert owner.get(url)["Location"] == reverse("password_change")
+    response = owner.post(
+        reverse("password_change"),
+        {"old_password": "Admin-Set-2026x", "new_password1": "Own-Choice-2027", "new_password2": "Own-Choice-2027"},
+    )
+    assert response.status_code == 302
+    assert owner.get(reverse("home")).status_code == 200
+    organiser.refresh_from_db()
+    assert not organiser.must_change_password
+
+
+def test_an_account_added_in_the_admin_must_change_its_password(client, system_admin, reference):
+    client.force_login(system_admin)
+    response = client.post(
+        reverse("admin:cadre_pool_user_add"),
+        {
+            "username": "newcomer",
+            "full_name": "新同志",
+            "role": "organiser",
+            "unit": reference[GUANGONG].pk,
+            "usable_password": "true",
+            "password1": "Admin-Set-2026x",
+            "password2": "Admin-Set-2026x",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert User.objects.get(username="newcomer").must_change_password
+
+
+def test_stale_failure_counters_are_pruned_and_live_locks_kept(reference):
+    from cadre_pool.auth import prune_login_locks, register_failure
+
+    for _ in range(5):
+        register_failure("locked-now")
+    register_failure("nobody-typo")
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=20)):
+        assert prune_login_locks() == 0  # still inside the window: both count
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31)):
+        assert prune_login_locks() == 2
+    assert not LoginLock.objects.exists()
+    register_failure("fresh")
+    assert prune_login_locks() == 0
+    assert LoginLock.objects.filter(username="fresh").exists()

@@ -172,6 +172,7 @@ def test_create_account_binds_role_and_unit(reference, monkeypatch):
     call_command("create_account", "yangzw", "--role", "organiser", "--unit", "511903100000", "--full-name", "杨组委")
     user = User.objects.get(username="yangzw")
     assert (user.role, user.unit.code, user.check_password("Strong-Pass-2026")) == ("organiser", "511903100000", True)
+    assert user.must_change_password  # the administrator knows it; its owner replaces it first
     monkeypatch.setenv("CADRE_PASSWORD", "password")
     with pytest.raises(CommandError):
         call_command("create_account", "weak", "--role", "organiser", "--unit", "511903100000")

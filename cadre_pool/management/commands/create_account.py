@@ -29,7 +29,8 @@ class Command(BaseCommand):
                 raise CommandError(f"找不到区划代码为 {unit_code} 的单位：请先载入区划。")
         if User.objects.filter(username=username).exists():
             raise CommandError(f"用户名 {username} 已存在。")
-        user = User(username=username, role=role, unit=unit, full_name=full_name)
+        # The administrator knows this password: its owner chooses their own at first sign-in.
+        user = User(username=username, role=role, unit=unit, full_name=full_name, must_change_password=True)
         password = os.environ.get("CADRE_PASSWORD") or self._ask_password()
         try:
             user.set_password(password)

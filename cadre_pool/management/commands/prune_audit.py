@@ -2,12 +2,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from cadre_pool.audit import MIN_PERSONAL_INFO_RETENTION_DAYS, MIN_RETENTION_DAYS, prune
+from cadre_pool.auth import prune_login_locks
 
 
 class Command(BaseCommand):
     help = (
         "Delete audit rows past their retention: AUDIT_RETENTION_DAYS (at least 184) in general, "
-        "AUDIT_PERSONAL_INFO_RETENTION_DAYS (at least three years) for personal-information processing records."
+        "AUDIT_PERSONAL_INFO_RETENTION_DAYS (at least three years) for personal-information processing records; "
+        "also sign-in failure counters that no longer lock anything."
     )
 
     def handle(self, *args, **options):
@@ -17,3 +19,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Deleted {count} audit rows (kept {days} days; personal-information records {pi_days} days)."
         )
+        self.stdout.write(f"Deleted {prune_login_locks()} stale sign-in failure counters.")
