@@ -86,6 +86,8 @@ def import_upload(request):
             batch.file.save(f"{report.file_hash}.xlsx", ContentFile(content), save=False)
             batch.save()
             return redirect("candidates:import_preview", pk=batch.pk)
+    if request.method == "POST" and form.errors:
+        status = 400  # an empty or missing file is as bad a request as a hostile one
     townships = [] if request.user.is_organiser else OrgUnit.objects.townships().visible_to(request.user)
     return render(request, "candidates/import_upload.html", {"form": form, "townships": townships}, status=status)
 
