@@ -50,7 +50,8 @@ def _run(script: str, *args: str, url: str):
     return result
 
 
-def test_backup_and_restore_into_a_scratch_database_gives_the_same_rows(reference, tmp_path):
+@pytest.mark.reliability
+def test_backup_and_restore_into_a_scratch_database_gives_the_same_rows(reference, tmp_path, reliability):
     from assessments.demo import seed_management
     from mentorship.demo import seed_cultivation
 
@@ -76,6 +77,13 @@ def test_backup_and_restore_into_a_scratch_database_gives_the_same_rows(referenc
     try:
         _run("restore", str(dump), url=scratch)
         before, after = _figures(source), _figures(scratch)
+        differing = {table for table in before.keys() | after.keys() if before.get(table) != after.get(table)}
+        reliability(
+            "backup and restore drill: tables with the same rows and checksum",
+            tried=len(before),
+            succeeded=len(before) - len(differing),
+            lost=len(differing),
+        )
         assert before["candidates_candidate"][0] == 60
         assert before["cadre_pool_auditevent"][0] >= 1
         assert after == before
