@@ -174,7 +174,7 @@ def test_a_stale_save_on_the_page_shows_the_other_persons_change(reference, orga
     assert stale.status_code == 200
     page = stale.text
     assert "其他人已保存了这份档案" in page
-    assert "王强 于" in page  # who saved it, and when
+    assert "王强于" in page  # who saved it, and when
     row = Candidate.objects.get(pk=candidate.pk)
     assert (row.notes, row.employer, row.version) == ("王强补充：已返乡创业", "骑龙山合作社", 2)
     conflict = stale.context["stale"]
