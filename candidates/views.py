@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,11 +13,13 @@ from django_filters.views import FilterView
 
 from cadre_pool import audit, exports, panels, timeline
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
+from cadre_pool.models import AuditAction, AuditEvent
 from candidates.exports import supply_queryset
 from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
+from candidates.identity import mask_id_number, mask_mobile
 from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, Uptake, allowed_next_statuses
-from candidates.services import StaleEditError, change_status, create_candidate, update_candidate
+from candidates.services import EDITABLE_FIELDS, StaleEditError, change_status, create_candidate, update_candidate
 
 PAGE_SIZE = 25
 
@@ -116,6 +120,44 @@ class CandidateRevealView(CandidateDetailView):
         return self.render_to_response(self.get_context_data(object=self.object, revealed=True))
 
 
+def _shown(name: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if name == "id_number":
+        return mask_id_number(value)
+    if name == "phone":
+        return mask_mobile(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def stale_edit(form, current: Candidate, *, expected_version: int) -> dict:
+    """A refused stale edit: who saved the file since this edit began, when, and each field they
+    changed with the user's entry beside the saved value (from the audit rows of those saves)."""
+    saves = [
+        row
+        for row in AuditEvent.objects.filter(
+            action=AuditAction.UPDATE, object_type=current._meta.label_lower, object_id=str(current.pk)
+        ).order_by("-created_at", "-pk")[:20]
+        if isinstance(row.after, dict) and (row.after.get("version") or 0) > expected_version
+    ]
+    changed = {name for row in saves for name in row.after}
+    names = [name for name in EDITABLE_FIELDS if name in form.fields and name in changed]
+    if not names:  # saved without an audit row (a command, an import): show every difference
+        names = [n for n in EDITABLE_FIELDS if n in form.cleaned_data and form.cleaned_data[n] != getattr(current, n)]
+    rows = []
+    for name in names:
+        mine, saved = form.cleaned_data.get(name), getattr(current, name)
+        rows.append({"label": form.fields[name].label, "mine": _shown(name, mine), "saved": _shown(name, saved)})
+    latest = saves[0] if saves else None
+    return {
+        "who": latest.actor_name if latest else "",
+        "when": latest.created_at if latest else current.updated_at,
+        "fields": rows,
+    }
+
+
 def _file_form_page(request, candidate: Candidate | None):
     """The create and edit pages: the file form, its work-history rows, and the service call."""
     form = CandidateForm(request.POST or None, instance=candidate, user=request.user)
@@ -138,14 +180,17 @@ def _file_form_page(request, candidate: Candidate | None):
                     **extra,
                 )
         except StaleEditError as exc:
-            stale = exc.current
+            stale = stale_edit(form, exc.current, expected_version=form.cleaned_data.get("version") or 0)
             form.add_error(
                 None,
                 _(
                     "Someone else saved this file after you opened it. "
-                    "Review their version below and enter your change again."
+                    "Compare their version with yours below; saving again keeps your entries."
                 ),
             )
+            # The page now carries the saved version, so a second save is a deliberate choice, not a loop.
+            form.data = form.data.copy()
+            form.data["version"] = exc.current.version
         except ValidationError as exc:
             # Errors on fields the form shows go to those fields; the rest (work history) on top.
             known = hasattr(exc, "error_dict") and set(exc.error_dict) <= {*form.fields, "__all__"}
