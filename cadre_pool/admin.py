@@ -86,7 +86,9 @@ class AdminSetPasswordMixin:
 
 
 class UserCreationForm(AdminSetPasswordMixin, AdminUserCreationForm):
-    pass
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "full_name", "role", "unit"]
 
 
 class PasswordResetByAdminForm(AdminSetPasswordMixin, AdminPasswordChangeForm):

@@ -28,6 +28,10 @@ class PostTypeAdmin(RoleScopedAdmin):
 class MentorAdminForm(MaskedOnEditMixin, forms.ModelForm):
     masked_on_edit = {"phone": "masked_phone"}
 
+    class Meta:
+        model = Mentor
+        fields = ["name", "role", "work_unit", "township", "user", "phone", "capacity", "active"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.mask_stored_values()

@@ -89,7 +89,13 @@ INSTANCES = {
 
 def variants(form_class, w) -> list[dict]:
     signature = inspect.signature(form_class.__init__)
-    required = [p.name for p in signature.parameters.values() if p.kind == p.KEYWORD_ONLY and p.default is p.empty]
+    # Keyword-only arguments, and positional ones we know (the admin's password form takes `user` first).
+    required = [
+        p.name
+        for p in signature.parameters.values()
+        if p.default is p.empty
+        and (p.kind == p.KEYWORD_ONLY or (p.kind == p.POSITIONAL_OR_KEYWORD and p.name in KWARGS))
+    ]
     if issubclass(form_class, forms.BaseForm) and "request" in signature.parameters:
         required.append("request")
     options = [{}]

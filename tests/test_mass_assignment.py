@@ -43,6 +43,7 @@ TODAY = timezone.localdate()
 
 # Routes that change nothing (lists, pages, reports, downloads, GET filter forms).
 READ_ONLY = {
+    "candidates:reveal",  # a POST that only shows the file in full (and writes its audit row)
     "candidates:list",
     "candidates:import_template",
     "candidates:import_preview",
