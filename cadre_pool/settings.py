@@ -113,6 +113,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering indexes (INCLUDE) serve PostgreSQL; SQLite, for a laptop, builds them without those columns.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "cadre_pool.User"
 AUTHENTICATION_BACKENDS = ["cadre_pool.backends.ScopedModelBackend"]
 
@@ -204,6 +206,12 @@ if not DEBUG:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Exports with more rows than this are built in the background with a progress page.
 EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=5000)
+# Lists count at most this many matches ("10,000+" beyond; later pages stay reachable).
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10000)
+# Township and village drop-downs are cached per process for this long (cadre_pool/org_choices.py).
+ORG_CHOICES_CACHE_SECONDS = env.int("ORG_CHOICES_CACHE_SECONDS", default=300)
+# Above this many villages in scope, the list's village drop-down waits for a township to be chosen.
+VILLAGE_CHOICES_LIMIT = env.int("VILLAGE_CHOICES_LIMIT", default=500)
 # Excel imports: file size and rows of data at most.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10000)
