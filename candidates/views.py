@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 
 from cadre_pool import exports, panels, timeline
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
+from cadre_pool.paging import CappedPaginator
 from candidates.exports import supply_queryset
 from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
@@ -46,6 +47,7 @@ class CandidateListView(RoleRequiredMixin, FilterView):
     filterset_class = CandidateFilter
     template_name = "candidates/candidate_list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CappedPaginator
     strict = False
 
     def get(self, request, *args, **kwargs):
@@ -55,7 +57,11 @@ class CandidateListView(RoleRequiredMixin, FilterView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Candidate.objects.visible_to(self.request.user).for_list().order_by("township__code", "name", "pk")
+        candidates = Candidate.objects.visible_to(self.request.user).for_list()
+        # An organiser's list is one township: name order alone, which the index serves.
+        if self.request.user.is_organiser:
+            return candidates.order_by("name", "pk")
+        return candidates.order_by("township__code", "name", "pk")
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
