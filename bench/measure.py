@@ -44,13 +44,17 @@ def _dsn() -> str:
 def _raw(statements):
     """A callable running (sql, params) pairs on a plain psycopg connection and fetching every row."""
     raw = psycopg.connect(_dsn(), autocommit=True)
+    # A page that sets a planner option for its transaction (SET LOCAL) gets it here too.
+    if any(sql.startswith("SET LOCAL") for sql, _params in statements):
+        statements = [("BEGIN", None), *statements, ("COMMIT", None)]
 
     def run():
         rows = 0
         with raw.cursor() as cursor:
             for sql, params in statements:
                 cursor.execute(sql, params)
-                rows += len(cursor.fetchall())
+                if cursor.description is not None:
+                    rows += len(cursor.fetchall())
         return rows
 
     return run
@@ -133,7 +137,8 @@ def list_pages() -> dict:
 
 # Candidate detail -------------------------------------------------------------------------
 
-FRAMEWORK_TABLES = ("django_session", "cadre_pool_user", "SAVEPOINT", "RELEASE SAVEPOINT")
+# The session and the signed-in user are the framework's, not the page's data.
+FRAMEWORK_QUERIES = ('FROM "django_session"', 'FROM "cadre_pool_user"')
 
 
 def detail_page() -> dict:
@@ -142,7 +147,7 @@ def detail_page() -> dict:
     # A person in the pool with a mentor, logs, a placement and a review: the richest kind of file.
     candidate = (
         Candidate.objects.filter(township=township, status="in_pool", mentor_assignments__isnull=False)
-        .filter(placement__isnull=False)
+        .filter(placements__isnull=False)
         .order_by("pk")
         .first()
     )
@@ -153,7 +158,8 @@ def detail_page() -> dict:
     statements = [
         (query["sql"], None)
         for query in ctx.captured_queries
-        if not any(marker in query["sql"] for marker in FRAMEWORK_TABLES)
+        if query["sql"].startswith(("SELECT", "SET LOCAL join_collapse_limit"))
+        and not any(marker in query["sql"] for marker in FRAMEWORK_QUERIES)
     ]
     return {"candidate": candidate.pk, "data_queries": len(statements), **compare(_get(client, url), _raw(statements))}
 

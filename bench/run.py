@@ -97,10 +97,11 @@ def measure(name: str, task: str, **env) -> dict:
         [PYTHON, "-m", "bench.measure", task],
         cwd=ROOT,
         env={**_env(name), **{key: str(value) for key, value in env.items()}},
-        check=True,
         capture_output=True,
         text=True,
     )
+    if result.returncode:
+        raise SystemExit(f"bench: {task} on {name} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -96,6 +97,15 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
 
     def get_queryset(self):
         return Candidate.objects.visible_to(self.request.user).for_detail()
+
+    def get_object(self, queryset=None):
+        # A primary-key lookup through thirteen tables (units, code tables): PostgreSQL spent 30-55 ms
+        # searching join orders for it. The order as written is the right one; it plans in 2 ms.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL join_collapse_limit = 1")
+            return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
