@@ -274,6 +274,8 @@ def export_raw() -> dict:
     with CaptureQueriesContext(connection) as ctx:
         next(iter(table.rows))
     sql = ctx.captured_queries[-1]["sql"]
+    if sql.startswith("DECLARE"):  # the iterator's server-side cursor: keep its query
+        sql = sql[sql.index(" FOR ") + len(" FOR ") :]
     sql = sql[: sql.rfind(" LIMIT")] if " LIMIT" in sql[-30:] else sql
     connections.close_all()
     start = time.perf_counter()
