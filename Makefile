@@ -13,13 +13,14 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/cadre_pool
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 PYTEST_ARGS ?=
 
-.PHONY: help run setup test test-postgres test-sqlite lint format messages clean backup restore prune-audit reliability
+.PHONY: help run setup test test-postgres test-sqlite lint format messages clean backup restore prune-audit reliability bench
 
 help:
 	@echo "make run     set up, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole suite on PostgreSQL, then on SQLite"
 	@echo "make lint    ruff, manage.py check, makemigrations --check"
 	@echo "make reliability  concurrency, import, access-matrix, PI-exposure and restore tests, then their figures"
+	@echo "make bench   build or reuse the 1M-candidate scale databases, measure against raw limits (docs/performance.md)"
 	@echo "make backup  pg_dump DATABASE_URL to var/backups/ (FILE=... to choose); see docs/operations.md"
 	@echo "make restore FILE=var/backups/....dump   pg_restore into DATABASE_URL (replaces its contents)"
 
@@ -88,6 +89,14 @@ format: $(VENV)/.requirements-dev
 messages: $(VENV)/.requirements
 	DEBUG=true $(MANAGE) makemessages -l zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
 	DEBUG=true $(MANAGE) compilemessages -l zh_Hans --ignore '.venv/*'
+
+# Performance at national scale (docs/performance.md): builds or reuses cadre_scale_10k, cadre_scale_100k and
+# cadre_scale (1,000,000 candidates) on BENCH_PG, measures, prints the table, writes bench/results.json.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_ARGS ?=
+bench: $(VENV)/.requirements
+	@command -v wrk >/dev/null || apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)
+	BENCH_PG=$(BENCH_PG) $(PY) -m bench.run $(BENCH_ARGS)
 
 # Operations (S20, S10). DATABASE_URL must name the production PostgreSQL database.
 backup:

@@ -17,6 +17,7 @@ from assessments.models import DIMENSIONS, Decision, Evidence, Rating, Review, R
 from cadre_pool import exports, generic
 from cadre_pool.access import READERS, access
 from cadre_pool.models import DECIDERS, OrgUnit
+from cadre_pool.routers import reads_from_replica
 from cadre_pool.scoping import township_scope
 from candidates.models import Candidate, PoolEvent, PoolStatus
 
@@ -295,6 +296,7 @@ class DeclineProposalView(generic.RecordActionView):
 
 
 @access(READERS)
+@reads_from_replica
 def pool_figures(request):
     """In the pool at the end of the period, and entries, promotions and exits (by reason) during it."""
     today = timezone.localdate()

@@ -11,7 +11,7 @@ class CadrePoolConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import signals
 
-        from cadre_pool import audit_hooks, auth, roster  # noqa: F401 - registers the history link and the roster export
+        from cadre_pool import audit_hooks, auth, org_choices, roster  # noqa: F401 - registers hooks, the roster export
 
         # Authentication audit rows and session bookkeeping (S3, S4, S9).
         signals.user_logged_in.connect(auth.on_logged_in, dispatch_uid="cadre_audit_login")

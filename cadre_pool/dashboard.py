@@ -13,6 +13,7 @@ from cadre_pool import exports, reports
 from cadre_pool.access import READERS, access
 from cadre_pool.excel import Column, Table, workbook_bytes
 from cadre_pool.models import OrgUnit
+from cadre_pool.routers import reads_from_replica
 from candidates.models import PoolStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,6 +35,7 @@ def _subtitle(request, scope_name: str) -> str:
 
 
 @access(READERS)
+@reads_from_replica
 def dashboard(request):
     user = request.user
     today = timezone.localdate()
@@ -185,6 +187,7 @@ def _cell_value(key: str):
 
 
 @access(READERS)
+@reads_from_replica
 def township_comparison(request):
     rows = township_rows(request.user)
     columns = [(key, label) for key, label, _width in TOWNSHIP_COLUMNS]

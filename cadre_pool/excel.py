@@ -9,6 +9,7 @@ that a spreadsheet would read as a formula is written as a plain string (S12).
 import datetime
 import io
 from collections.abc import Callable, Iterable
+from copy import copy
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -81,6 +82,41 @@ def _cell(sheet, value, *, font=None, fill=None, border=None, alignment=None, nu
     return cell
 
 
+def _body_styles(sheet) -> dict[str, object]:
+    """The data cells' few styles, registered once: setting a border and an alignment on each of two
+    million cells made openpyxl look the style up every time, which doubled the time of a large export."""
+    styles = {}
+    for key, sample in (
+        ("plain", ""),
+        ("date", datetime.date(2000, 1, 1)),
+        ("datetime", datetime.datetime(2000, 1, 1)),
+    ):
+        styles[key] = _cell(sheet, sample, border=_BORDER, alignment=_WRAP)._style
+    quoted = _cell(sheet, "=", border=_BORDER, alignment=_WRAP)
+    styles["quoted"] = quoted._style
+    return styles
+
+
+def _body_cell(sheet, styles: dict, value):
+    """A data cell, as `_cell` with the border and wrap would make it, with a copied style."""
+    value = safe(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        if value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+            cell._style = copy(styles["quoted"])
+            return cell
+        style = styles["plain"]
+    elif isinstance(value, datetime.datetime):
+        style = styles["datetime"]
+    elif isinstance(value, datetime.date):
+        style = styles["date"]
+    else:
+        style = styles["plain"]
+    cell._style = copy(style)
+    return cell
+
+
 def add_table(workbook: Workbook, table: Table, progress: Callable[[int], None] | None = None) -> int:
     """Write one table as a sheet; returns the number of data rows."""
     sheet = workbook.create_sheet(title=table.sheet[:31])
@@ -105,9 +141,10 @@ def add_table(workbook: Workbook, table: Table, progress: Callable[[int], None] 
             for column in table.columns
         ]
     )
+    styles = _body_styles(sheet)
     count = 0
     for count, row in enumerate(table.rows, start=1):
-        sheet.append([_cell(sheet, column.value(row), border=_BORDER, alignment=_WRAP) for column in table.columns])
+        sheet.append([_body_cell(sheet, styles, column.value(row)) for column in table.columns])
         if progress and count % 1000 == 0:
             progress(count)
     return count

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cadre_pool.excel import Table, add_table, workbook_bytes
 from cadre_pool.models import Export
+from cadre_pool.routers import replica_reads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Builder = Callable[[object, QueryDict], tuple[Table, int]]
@@ -73,10 +74,11 @@ def respond(request, kind: str):
 
     builder, _name = _kinds[kind]
     params = export_params(request)
-    table, count = builder(request.user, params)
-    record_export(request, kind, count, params, background=roster.is_large(count))
-    if not roster.is_large(count):
-        return xlsx_response(workbook_bytes(table), _filename(kind))
+    with replica_reads():
+        table, count = builder(request.user, params)
+        record_export(request, kind, count, params, background=roster.is_large(count))
+        if not roster.is_large(count):
+            return xlsx_response(workbook_bytes(table), _filename(kind))
     stored = {key: params.getlist(key) for key in params}
     export = Export.objects.create(owner=request.user, kind=kind, params=stored, total=count)
     from cadre_pool.tasks import build_export
@@ -92,13 +94,13 @@ def run(export: Export) -> Export:
         params.setlist(key, values)
     builder, _name = _kinds[export.kind]
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING)
-    table, count = builder(export.owner, params)
-    Export.objects.filter(pk=export.pk).update(total=count)
-
     from openpyxl import Workbook
 
-    workbook = Workbook(write_only=True)
-    written = add_table(workbook, table, progress=lambda n: Export.objects.filter(pk=export.pk).update(written=n))
+    with replica_reads():
+        table, count = builder(export.owner, params)
+        Export.objects.filter(pk=export.pk).update(total=count)
+        workbook = Workbook(write_only=True)
+        written = add_table(workbook, table, progress=lambda n: Export.objects.filter(pk=export.pk).update(written=n))
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)

@@ -5,11 +5,12 @@ for ten candidates or a million. Every number carries the candidate-list filter 
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Least, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,116 +59,123 @@ def list_link(**params) -> str:
     return f"{reverse('candidates:list')}?{urlencode(clean)}"
 
 
-def dashboard_figures(candidates, *, base: dict, today: datetime.date) -> list[Figure]:
-    """`candidates` is the scoped queryset; `base` the list filters that reproduce it (e.g. the township)."""
-    figures = []
+def _age_condition(today: datetime.date, low: int | None, high: int | None) -> Q:
+    condition = Q()
+    if low is not None:
+        condition &= Q(birth_date__lte=_years_ago(today, low))
+    if high is not None:
+        condition &= Q(birth_date__gt=_years_ago(today, high + 1))
+    return condition
 
-    status_counts = dict(candidates.values_list("status").annotate(n=Count("pk")).order_by())
-    figures.append(
+
+def dashboard_figures(candidates, *, base: dict, today: datetime.date) -> list[Figure]:
+    """`candidates` is the scoped queryset; `base` the list filters that reproduce it (e.g. the township).
+
+    Every figure comes from one grouped pass over the scope, which the covering index
+    `candidate_township_list` answers without reading the table.
+    """
+    educations = list(Education.objects.all())
+    levels = {e.code: e for e in educations if e.parent_id is None}
+    level_of = {e.code: e.parent_id for e in educations}
+    gender_names = {g.code: str(g) for g in Gender.objects.filter(code__in=["1", "2"])}
+    political_names = {p.code: str(p) for p in PoliticalStatus.objects.all()}
+
+    # One grouped pass: every status, and for people in the pool their source, age band, education,
+    # gender, skill and political status (a few thousand groups at most), summed up here.
+    def pool_only(expression):
+        return Case(When(status=PoolStatus.IN_POOL, then=expression), default=None)
+
+    band = Case(
+        *[When(_age_condition(today, low, high), then=Value(index)) for index, (_l, low, high) in enumerate(AGE_BANDS)],
+        default=None,
+    )
+    groups = (
+        candidates.annotate(
+            g_source=pool_only(F("source_category")),
+            g_band=pool_only(band),
+            g_education=pool_only(F("education_id")),
+            g_gender=pool_only(F("gender_id")),
+            g_skill=pool_only(F("has_industry_skill")),
+            g_political=pool_only(F("political_status_id")),
+        )
+        .values_list("status", "g_source", "g_band", "g_education", "g_gender", "g_skill", "g_political")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    n = defaultdict(int)
+    for status, source, age, education, gender, skill, political, count in groups:
+        n[f"status:{status}"] += count
+        if status == PoolStatus.IN_POOL:
+            for key in (
+                f"source:{source}",
+                f"age:{age}",
+                f"education:{level_of.get(education)}",
+                f"gender:{gender}",
+                f"skill:{'yes' if skill else 'no'}",
+                f"political:{political}",
+            ):
+                n[key] += count
+
+    in_pool = {**base, "status": PoolStatus.IN_POOL}
+    supply = reverse("candidates:supply")
+    return [
         Figure(
             "status",
             _("Files by status"),
             "bar",
-            [(s.label, status_counts.get(s.value, 0), list_link(**base, status=s.value)) for s in PoolStatus],
-        )
-    )
-
-    pool = candidates.filter(status=PoolStatus.IN_POOL)
-    in_pool = {**base, "status": PoolStatus.IN_POOL}
-
-    source_counts = dict(pool.values_list("source_category").annotate(n=Count("pk")).order_by())
-    figures.append(
+            [(s.label, n[f"status:{s.value}"], list_link(**base, status=s.value)) for s in PoolStatus],
+        ),
         Figure(
             "source",
             _("Pool by source category"),
             "doughnut",
-            [
-                (s.label, source_counts.get(s.value, 0), list_link(**in_pool, source_category=s.value))
-                for s in SourceCategory
-            ],
-        )
-    )
-
-    bands = {}
-    for index, (_label, low, high) in enumerate(AGE_BANDS):
-        condition = Q()
-        if low is not None:
-            condition &= Q(birth_date__lte=_years_ago(today, low))
-        if high is not None:
-            condition &= Q(birth_date__gt=_years_ago(today, high + 1))
-        bands[f"band{index}"] = Count("pk", filter=condition)
-    band_counts = pool.aggregate(**bands)
-    figures.append(
+            [(s.label, n[f"source:{s.value}"], list_link(**in_pool, source_category=s.value)) for s in SourceCategory],
+        ),
         Figure(
             "age",
             _("Pool by age"),
             "bar",
             [
-                (label, band_counts[f"band{index}"], list_link(**in_pool, age_min=low, age_max=high))
+                (label, n[f"age:{index}"], list_link(**in_pool, age_min=low, age_max=high))
                 for index, (label, low, high) in enumerate(AGE_BANDS)
             ],
-        )
-    )
-
-    levels = {e.code: e for e in Education.objects.filter(parent__isnull=True)}
-    education_counts = dict(pool.values_list("education__parent_id").annotate(n=Count("pk")).order_by())
-    figures.append(
+        ),
         Figure(
             "education",
             _("Pool by education"),
             "bar",
             [
-                (str(level.name), education_counts.get(code, 0), list_link(**in_pool, education=code))
+                (str(level.name), n[f"education:{code}"], list_link(**in_pool, education=code))
                 for code, level in levels.items()
-                if education_counts.get(code)
+                if n.get(f"education:{code}")
             ],
-        )
-    )
-
-    gender_names = {g.code: str(g) for g in Gender.objects.filter(code__in=["1", "2"])}
-    gender_counts = dict(pool.values_list("gender_id").annotate(n=Count("pk")).order_by())
-    figures.append(
+        ),
         Figure(
             "gender",
             _("Pool by gender"),
             "doughnut",
-            [
-                (name, gender_counts.get(code, 0), list_link(**in_pool, gender=code))
-                for code, name in gender_names.items()
-            ],
-        )
-    )
-
-    skilled = pool.aggregate(
-        yes=Count("pk", filter=Q(has_industry_skill=True)), no=Count("pk", filter=Q(has_industry_skill=False))
-    )
-    supply = reverse("candidates:supply")
-    figures.append(
+            [(name, n[f"gender:{code}"], list_link(**in_pool, gender=code)) for code, name in gender_names.items()],
+        ),
         Figure(
             "skills",
             _("Industry experience or professional skill"),
             "doughnut",
             [
-                (_("with"), skilled["yes"], f"{supply}?{urlencode({**in_pool, 'has_industry_skill': 'true'})}"),
-                (_("without"), skilled["no"], f"{supply}?{urlencode({**in_pool, 'has_industry_skill': 'false'})}"),
+                (_("with"), n["skill:yes"], f"{supply}?{urlencode({**in_pool, 'has_industry_skill': 'true'})}"),
+                (_("without"), n["skill:no"], f"{supply}?{urlencode({**in_pool, 'has_industry_skill': 'false'})}"),
             ],
-        )
-    )
-
-    political_names = {p.code: str(p) for p in PoliticalStatus.objects.all()}
-    political_counts = pool.values_list("political_status_id").annotate(n=Count("pk")).order_by("political_status_id")
-    figures.append(
+        ),
         Figure(
             "political",
             _("Pool by political status"),
             "doughnut",
             [
-                (political_names.get(code, code), n, list_link(**in_pool, political_status=code))
-                for code, n in political_counts
+                (political_names[code], n[f"political:{code}"], list_link(**in_pool, political_status=code))
+                for code in sorted(political_names)
+                if n[f"political:{code}"]
             ],
-        )
-    )
-    return figures
+        ),
+    ]
 
 
 def monthly_movements(candidates, *, today: datetime.date, months: int = 12) -> list[dict]:
@@ -206,22 +214,17 @@ def cultivation_progress(candidates) -> dict:
     """People in the pool with a current mentor, in a post, on secondment."""
     from mentorship.models import MentorAssignment, Placement, Secondment
 
+    def current(model, **open_record):
+        # A correlated EXISTS, answered per person from the partial "current record" indexes. An IN over
+        # every current record in the country is not hashed once it outgrows work_mem and runs per row.
+        return Exists(model.objects.filter(candidate=OuterRef("pk"), **open_record))
+
     pool = candidates.filter(status=PoolStatus.IN_POOL)
     return pool.aggregate(
-        in_pool=Count("pk", distinct=True),
-        mentored=Count(
-            "pk",
-            distinct=True,
-            filter=Q(pk__in=MentorAssignment.objects.filter(end_date__isnull=True).values("candidate_id")),
-        ),
-        placed=Count(
-            "pk", distinct=True, filter=Q(pk__in=Placement.objects.filter(end_date__isnull=True).values("candidate_id"))
-        ),
-        seconded=Count(
-            "pk",
-            distinct=True,
-            filter=Q(pk__in=Secondment.objects.filter(actual_end__isnull=True).values("candidate_id")),
-        ),
+        in_pool=Count("pk"),
+        mentored=Count("pk", filter=current(MentorAssignment, end_date__isnull=True)),
+        placed=Count("pk", filter=current(Placement, end_date__isnull=True)),
+        seconded=Count("pk", filter=current(Secondment, actual_end__isnull=True)),
     )
 
 
@@ -244,23 +247,26 @@ def visible_candidates(user, township=None):
 
 
 def village_coverage(user, township=None) -> Figure:
-    """Villages with 0, 1 and 2 or more reserves in the pool (one query)."""
-    from candidates.views_needs import villages_with_counts
+    """Villages with 0, 1 and 2 or more reserves in the pool: counted by the database, one query."""
+    from candidates.views_needs import pool_reserves
 
     villages = OrgUnit.objects.villages().visible_to(user).filter(active=True)
     if township is not None:
         villages = villages.filter(parent=township)
-    buckets = {"0": 0, "1": 0, "2": 0}
-    for reserves in villages_with_counts(villages).values_list("reserves", flat=True):
-        buckets[str(min(reserves or 0, 2))] += 1
+    buckets = dict(
+        villages.annotate(bucket=Least(pool_reserves(), Value(2)))
+        .values_list("bucket")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     link = reverse("candidates:coverage") + (f"?township={township.pk}" if township is not None else "")
     return Figure(
         "coverage",
         _("Village coverage by reserves in the pool"),
         "bar",
         [
-            (_("no reserve"), buckets["0"], link),
-            (_("one reserve"), buckets["1"], link),
-            (_("two or more"), buckets["2"], link),
+            (_("no reserve"), buckets.get(0, 0), link),
+            (_("one reserve"), buckets.get(1, 0), link),
+            (_("two or more"), buckets.get(2, 0), link),
         ],
     )

@@ -111,8 +111,23 @@ if DATABASES["default"]["ENGINE"] not in {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica for the read queries of reports, dashboards and exports (cadre_pool/routers.py).
+# Tests point it at the default database: {"MIRROR": "default"} (pytest-django makes no second test DB).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    except (ValueError, KeyError) as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a valid database URL: {exc}") from exc
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"}
+    )
+REPLICA_READS = bool(DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["cadre_pool.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering indexes (INCLUDE) serve PostgreSQL; SQLite, for a laptop, builds them without those columns.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "cadre_pool.User"
 AUTHENTICATION_BACKENDS = ["cadre_pool.backends.ScopedModelBackend"]
 
@@ -143,6 +158,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sessions live in the database, so any app server behind the load balancer can answer any request;
+# their every-request renewal commits without waiting for the disk (cadre_pool/sessions.py).
+SESSION_ENGINE = "cadre_pool.sessions"
 # Idle timeout: the cookie expires 30 minutes after the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -204,6 +222,12 @@ if not DEBUG:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Exports with more rows than this are built in the background with a progress page.
 EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=5000)
+# Lists count at most this many matches ("10,000+" beyond; later pages stay reachable).
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10000)
+# Township and village drop-downs are cached per process for this long (cadre_pool/org_choices.py).
+ORG_CHOICES_CACHE_SECONDS = env.int("ORG_CHOICES_CACHE_SECONDS", default=300)
+# Above this many villages in scope, the list's village drop-down waits for a township to be chosen.
+VILLAGE_CHOICES_LIMIT = env.int("VILLAGE_CHOICES_LIMIT", default=500)
 # Excel imports: file size and rows of data at most.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10000)

@@ -1,20 +1,34 @@
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
-from candidates.forms import VillageChoiceField
+from cadre_pool.org_choices import unit_choices
+from cadre_pool.widgets import use_fast_selects
 from candidates.identity import normalise_id_number
 from candidates.models import Candidate, PoolStatus, SkillTag, SourceCategory, Willingness
 
-
-class VillageFilter(django_filters.ModelChoiceFilter):
-    field_class = VillageChoiceField
-
-
 # An empty filter means "any": say so instead of django-filter's dashes.
 ALL = _("all")
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """The chosen order, then the primary key: a page holds the same rows however often it is read,
+    and the order matches the list indexes (`name, id`)."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
+class UnitFilter(django_filters.ChoiceFilter):
+    """A township or village from the user's cached choices (cadre_pool.org_choices): a value that
+    is not among them does not validate, so the filter cannot reach outside the user's scope."""
+
+    def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}_id": int(value)}) if value not in (None, "") else qs
 
 
 class CandidateFilter(django_filters.FilterSet):
@@ -23,8 +37,8 @@ class CandidateFilter(django_filters.FilterSet):
         method="filter_text",
         widget=forms.TextInput(attrs={"placeholder": _("name, initials such as zxl, ID or phone digits, village")}),
     )
-    township = django_filters.ModelChoiceFilter(label=_("township"), queryset=OrgUnit.objects.none(), empty_label=ALL)
-    village = VillageFilter(label=_("village"), queryset=OrgUnit.objects.none(), empty_label=ALL)
+    township = UnitFilter(label=_("township"), choices=[], empty_label=ALL)
+    village = UnitFilter(label=_("village"), choices=[], empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("pool status"), choices=PoolStatus.choices, empty_label=ALL)
     source_category = django_filters.ChoiceFilter(
         label=_("source category"), choices=SourceCategory.choices, empty_label=ALL
@@ -43,7 +57,7 @@ class CandidateFilter(django_filters.FilterSet):
     political_status = django_filters.ModelChoiceFilter(
         label=_("political status"), queryset=PoliticalStatus.objects.all(), empty_label=ALL
     )
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label=_("sort by"),
         empty_label=_("default order"),
         fields=(
@@ -71,16 +85,29 @@ class CandidateFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        townships = OrgUnit.objects.townships().visible_to(user)
-        self.filters["township"].queryset = townships
-        self.filters["village"].queryset = (
-            OrgUnit.objects.villages().visible_to(user).select_related("parent").order_by("code")
-        )
-        if user.is_organiser:
-            del self.filters["township"]
+        self._unit_choices(user)
+        use_fast_selects(self.form)
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def _unit_choices(self, user) -> None:
+        """Townships in scope; the villages of the chosen (or the organiser's) township, or of the whole
+        scope while that stays a usable list."""
+        parent = None
+        if user.is_organiser:
+            del self.filters["township"]
+            parent = user.unit_id
+        else:
+            townships = unit_choices(user, OrgUnit.Level.TOWNSHIP)
+            self.filters["township"].extra["choices"] = townships
+            chosen = str((self.data or {}).get("township", ""))
+            parent = next((pk for pk, _label in townships if str(pk) == chosen), None)
+        villages = unit_choices(user, OrgUnit.Level.VILLAGE, parent)
+        if parent is None and len(villages) > settings.VILLAGE_CHOICES_LIMIT:
+            villages = []
+            self.filters["village"].extra["empty_label"] = _("choose a township first")
+        self.filters["village"].extra["choices"] = villages
 
     def filter_text(self, queryset, name, value):
         """Name, pinyin initials ("zxl" finds 祝心灵), a fragment of the ID or phone number, or a village."""

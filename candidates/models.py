@@ -337,8 +337,24 @@ class Candidate(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["township", "status", "name"], name="candidate_township_status_name"),
-            models.Index(fields=["status", "name"], name="candidate_status_name"),
+            # The list filtered by township and status in name order, and (index-only, through the
+            # included columns) the scope of every report and the dashboard's figures.
+            models.Index(
+                fields=["township", "status", "name", "id"],
+                include=[
+                    "source_category",
+                    "gender",
+                    "political_status",
+                    "education",
+                    "birth_date",
+                    "has_industry_skill",
+                    "target_village",
+                ],
+                name="candidate_township_list",
+            ),
+            # A township's list in name order whatever the status; the list by status across a scope.
+            models.Index(fields=["township", "name", "id"], name="candidate_township_name"),
+            models.Index(fields=["status", "name", "id"], name="candidate_status_list"),
             models.Index(fields=["village"], name="candidate_village"),
             models.Index(fields=["target_village", "status"], name="candidate_target_village"),
             models.Index(fields=["name_initials"], name="candidate_name_initials"),
@@ -502,7 +518,17 @@ class PoolEvent(models.Model):
         verbose_name = _("pool event")
         verbose_name_plural = _("pool events")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["candidate", "-created_at"], name="poolevent_candidate_time")]
+        indexes = [
+            models.Index(fields=["candidate", "-created_at"], name="poolevent_candidate_time"),
+            # Entries, promotions and exits by month (the dashboard): per person in scope, the decisions
+            # alone, answered from the index.
+            models.Index(
+                fields=["candidate", "created_at"],
+                include=["to_status"],
+                condition=Q(to_status__in=["in_pool", "promoted", "exited"]),
+                name="poolevent_decisions_time",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.candidate}: {self.get_from_status_display()} → {self.get_to_status_display()}"

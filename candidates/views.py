@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +15,7 @@ from django_filters.views import FilterView
 from cadre_pool import audit, exports, panels, timeline
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from cadre_pool.models import AuditAction, AuditEvent
+from cadre_pool.paging import CappedPaginator
 from candidates.exports import supply_queryset
 from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
@@ -50,6 +52,7 @@ class CandidateListView(RoleRequiredMixin, FilterView):
     filterset_class = CandidateFilter
     template_name = "candidates/candidate_list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CappedPaginator
     strict = False
 
     def get(self, request, *args, **kwargs):
@@ -59,7 +62,11 @@ class CandidateListView(RoleRequiredMixin, FilterView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Candidate.objects.visible_to(self.request.user).for_list().order_by("township__code", "name", "pk")
+        candidates = Candidate.objects.visible_to(self.request.user).for_list()
+        # An organiser's list is one township: name order alone, which the index serves.
+        if self.request.user.is_organiser:
+            return candidates.order_by("name", "pk")
+        return candidates.order_by("township__code", "name", "pk")
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
@@ -94,6 +101,15 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
 
     def get_queryset(self):
         return Candidate.objects.visible_to(self.request.user).for_detail()
+
+    def get_object(self, queryset=None):
+        # A primary-key lookup through thirteen tables (units, code tables): PostgreSQL spent 30-55 ms
+        # searching join orders for it. The order as written is the right one; it plans in 2 ms.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL join_collapse_limit = 1")
+            return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

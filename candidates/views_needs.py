@@ -32,9 +32,14 @@ def _pool_reserves():
     return Candidate.objects.filter(status=PoolStatus.IN_POOL)
 
 
+def pool_reserves():
+    """Per village (as an annotation): the people in the pool meant for it."""
+    return _count(_pool_reserves(), "target_village")
+
+
 def villages_with_counts(villages):
     return villages.annotate(
-        reserves=_count(_pool_reserves(), "target_village"),
+        reserves=pool_reserves(),
         open_needs=_count(VillageNeed.objects.filter(status=NeedStatus.OPEN), "village"),
     )
 

@@ -336,6 +336,8 @@ class Secondment(CandidateRecord):
         verbose_name = _("secondment")
         verbose_name_plural = _("secondments")
         ordering = ["-planned_start", "-pk"]
+        # Who is on secondment now (the dashboard's cultivation figure asks per person).
+        indexes = [models.Index(fields=["candidate"], condition=Q(actual_end__isnull=True), name="secondment_current")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(planned_end__gt=F("planned_start")),

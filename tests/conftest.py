@@ -24,6 +24,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached drop-down choices (cadre_pool.org_choices) must not outlive the test that filled them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def reference(db):
     """Code tables and Enyang's divisions; reloaded when a transactional test flushed them."""

@@ -14,6 +14,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from cadre_pool.settings import *  # noqa: F403
 
+# The replica alias mirrors the test database; reads are routed to it only in tests that switch
+# REPLICA_READS on (tests/test_replica.py), with committed data (a mirror is another connection).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+REPLICA_READS = False
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 STORAGES = {

@@ -1,0 +1,415 @@
+"""In-process measurements for `make bench` (bench/run.py starts one process per task).
+
+Run as `python -m bench.measure TASK` with DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL naming
+a seeded scale database; the result is one JSON line on stdout.
+
+Every view time is the median of several runs through Django's test Client (the whole middleware
+stack, DEBUG off) after warm-up; every raw limit is the median of the same number of runs of the SQL
+that produces the same rows through a plain psycopg connection, interleaved with the view runs so
+that load from elsewhere on the machine hits both alike.
+"""
+
+import io
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+django.setup()
+
+import psycopg  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from cadre_pool.models import OrgUnit, User  # noqa: E402
+from candidates.models import Candidate  # noqa: E402
+
+WARMUP = int(os.environ.get("BENCH_WARMUP", 3))
+RUNS = int(os.environ.get("BENCH_RUNS", 15))
+LIST_FILTER_STATUS = "in_pool"
+
+
+def _dsn() -> str:
+    settings = connection.settings_dict
+    return f"host={settings['HOST']} port={settings['PORT'] or 5432} dbname={settings['NAME']} user={settings['USER']}"
+
+
+def _raw(statements):
+    """A callable running (sql, params) pairs on a plain psycopg connection and fetching every row."""
+    raw = psycopg.connect(_dsn(), autocommit=True)
+    # A page that sets a planner option for its transaction (SET LOCAL) gets it here too.
+    if any(sql.startswith("SET LOCAL") for sql, _params in statements):
+        statements = [("BEGIN", None), *statements, ("COMMIT", None)]
+
+    def run():
+        rows = 0
+        with raw.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                if cursor.description is not None:
+                    rows += len(cursor.fetchall())
+        return rows
+
+    return run
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def compare(view, raw) -> dict:
+    """Median seconds of the view and of the raw SQL, run alternately."""
+    for _ in range(WARMUP):
+        view()
+        raw()
+    view_times, raw_times = [], []
+    for _ in range(RUNS):
+        view_times.append(_timed(view))
+        raw_times.append(_timed(raw))
+    view_s, raw_s = statistics.median(view_times), statistics.median(raw_times)
+    return {"view_ms": round(view_s * 1000, 2), "raw_ms": round(raw_s * 1000, 2), "ratio": round(view_s / raw_s, 2)}
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def _get(client, url, params=None):
+    def fetch():
+        response = client.get(url, params or {})
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return fetch
+
+
+def largest_township() -> OrgUnit:
+    return User.objects.select_related("unit").get(username="scale_organiser").unit
+
+
+# Candidate list ---------------------------------------------------------------------------
+
+LIST_SQL = """
+SELECT c.id, c.name, c.birth_date, c.phone, c.source_category, c.status,
+       g.code, g.name, t.id, t.name, t.short_name, v.id, v.name, v.short_name, p.code, p.name, e.code, e.name
+FROM candidates_candidate c
+JOIN cadre_pool_orgunit t ON t.id = c.township_id
+LEFT JOIN cadre_pool_orgunit v ON v.id = c.village_id
+JOIN cadre_pool_gender g ON g.code = c.gender_id
+JOIN cadre_pool_politicalstatus p ON p.code = c.political_status_id
+JOIN cadre_pool_education e ON e.code = c.education_id
+WHERE c.township_id = %s AND c.status = %s AND t.path LIKE %s
+ORDER BY c.name, c.id
+LIMIT 25 OFFSET %s
+"""
+COUNT_SQL = "SELECT count(*) FROM candidates_candidate WHERE township_id = %s AND status = %s"
+
+
+def list_pages() -> dict:
+    township = largest_township()
+    user = User.objects.select_related("unit").get(username="scale_district")
+    client = _client("scale_district")
+    url = reverse("candidates:list")
+    matches = Candidate.objects.filter(township=township, status=LIST_FILTER_STATUS).count()
+    result = {"township": township.code, "matches": matches, "user": user.username}
+    for page in (1, 400):
+        params = {"township": township.pk, "status": LIST_FILTER_STATUS, "sort": "name", "page": page}
+        raw = _raw(
+            [
+                (LIST_SQL, [township.pk, LIST_FILTER_STATUS, user.unit.path + "%", (page - 1) * 25]),
+                (COUNT_SQL, [township.pk, LIST_FILTER_STATUS]),
+            ]
+        )
+        result[f"page{page}"] = compare(_get(client, url, params), raw)
+    return result
+
+
+# Candidate detail -------------------------------------------------------------------------
+
+# The session and the signed-in user are the framework's, not the page's data.
+FRAMEWORK_QUERIES = ('FROM "django_session"', 'FROM "cadre_pool_user"')
+
+
+def detail_page() -> dict:
+    """Raw limit: the page's own data queries (not the session and user lookups) replayed through psycopg."""
+    township = largest_township()
+    # A person in the pool with a mentor, logs, a placement and a review: the richest kind of file.
+    candidate = (
+        Candidate.objects.filter(township=township, status="in_pool", mentor_assignments__isnull=False)
+        .filter(placements__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    client = _client("scale_district")
+    url = reverse("candidates:detail", args=[candidate.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        _get(client, url)()
+    statements = [
+        (query["sql"], None)
+        for query in ctx.captured_queries
+        if query["sql"].startswith(("SELECT", "SET LOCAL join_collapse_limit"))
+        and not any(marker in query["sql"] for marker in FRAMEWORK_QUERIES)
+    ]
+    return {"candidate": candidate.pk, "data_queries": len(statements), **compare(_get(client, url), _raw(statements))}
+
+
+# District dashboard -----------------------------------------------------------------------
+
+DASHBOARD_SQL = [
+    # Files by status.
+    "SELECT c.status, count(*) FROM candidates_candidate c JOIN cadre_pool_orgunit t ON t.id = c.township_id "
+    "WHERE t.path LIKE %(scope)s GROUP BY c.status",
+    # The pool by source, gender, political status, skill, education level and age band: one pass.
+    """SELECT c.source_category, c.gender_id, c.political_status_id, c.has_industry_skill, e.parent_id,
+              width_bucket(c.birth_date, ARRAY[%(b45)s, %(b40)s, %(b35)s, %(b30)s]::date[]), count(*)
+       FROM candidates_candidate c JOIN cadre_pool_orgunit t ON t.id = c.township_id
+       JOIN cadre_pool_education e ON e.code = c.education_id
+       WHERE t.path LIKE %(scope)s AND c.status = 'in_pool'
+       GROUP BY 1, 2, 3, 4, 5, 6""",
+    # Village coverage: villages with 0, 1, 2+ reserves in the pool.
+    """SELECT least(coalesce(r.n, 0), 2) AS bucket, count(*) FROM cadre_pool_orgunit v
+       LEFT JOIN (SELECT target_village_id, count(*) AS n FROM candidates_candidate
+                  WHERE status = 'in_pool' AND target_village_id IS NOT NULL GROUP BY 1) r
+              ON r.target_village_id = v.id
+       WHERE v.level = 'village' AND v.active AND v.path LIKE %(scope)s GROUP BY 1""",
+    # Entries, promotions and exits per month over the last year.
+    """SELECT date_trunc('month', e.created_at AT TIME ZONE 'Asia/Shanghai'), e.to_status, count(*)
+       FROM candidates_poolevent e JOIN candidates_candidate c ON c.id = e.candidate_id
+       JOIN cadre_pool_orgunit t ON t.id = c.township_id
+       WHERE t.path LIKE %(scope)s AND e.created_at >= %(year_ago)s
+         AND e.to_status IN ('in_pool', 'promoted', 'exited')
+       GROUP BY 1, 2""",
+    # Cultivation progress: in the pool with a current mentor, post, secondment.
+    """SELECT count(*),
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM mentorship_mentorassignment a
+                                             WHERE a.candidate_id = c.id AND a.end_date IS NULL)),
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM mentorship_placement p
+                                             WHERE p.candidate_id = c.id AND p.end_date IS NULL)),
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM mentorship_secondment s
+                                             WHERE s.candidate_id = c.id AND s.actual_end IS NULL))
+       FROM candidates_candidate c JOIN cadre_pool_orgunit t ON t.id = c.township_id
+       WHERE t.path LIKE %(scope)s AND c.status = 'in_pool'""",
+    # The open look-back round's progress.
+    """SELECT count(*), count(r.filled_at) FROM assessments_review r
+       JOIN candidates_candidate c ON c.id = r.candidate_id JOIN cadre_pool_orgunit t ON t.id = c.township_id
+       WHERE r.round_id = (SELECT id FROM assessments_reviewround WHERE unit_id = %(unit)s AND status = 'open'
+                           ORDER BY opened_at DESC LIMIT 1) AND t.path LIKE %(scope)s""",
+]
+
+
+def dashboard_page() -> dict:
+    import datetime
+
+    from django.utils import timezone
+
+    from cadre_pool.reports import _years_ago
+
+    user = User.objects.select_related("unit").get(username="scale_district")
+    today = timezone.localdate()
+    params = {
+        "scope": user.unit.path + "%",
+        "unit": user.unit_id,
+        "year_ago": timezone.now() - datetime.timedelta(days=365),
+        **{f"b{age}": _years_ago(today, age + 1) for age in (45, 40, 35, 30)},
+    }
+    client = _client("scale_district")
+    files = Candidate.objects.visible_to(user).count()
+    result = compare(_get(client, reverse("dashboard")), _raw([(sql, params) for sql in DASHBOARD_SQL]))
+    return {"user": user.username, "files": files, **result}
+
+
+# Roster export ----------------------------------------------------------------------------
+
+EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", 100_000))
+
+
+def _export_params():
+    from django.http import QueryDict
+
+    return QueryDict(mutable=True)
+
+
+def export_app() -> dict:
+    """The roster as the background worker builds it, for the province's first EXPORT_ROWS rows."""
+    import itertools
+    from dataclasses import replace
+
+    from openpyxl import Workbook
+
+    from cadre_pool.excel import add_table
+    from cadre_pool.roster import build_roster
+
+    user = User.objects.get(username="scale_province")
+    start = time.perf_counter()
+    table, _count = build_roster(user, _export_params())
+    table = replace(table, rows=itertools.islice(table.rows, EXPORT_ROWS))
+    workbook = Workbook(write_only=True)
+    written = add_table(workbook, table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    seconds = time.perf_counter() - start
+    return {"rows": written, "seconds": round(seconds, 2), "bytes": buffer.tell(), "peak_rss_mb": _peak_rss_mb()}
+
+
+def export_raw() -> dict:
+    """Raw limit: the same rows and values read by plain SQL, written with openpyxl write-only."""
+    from openpyxl import Workbook
+
+    from cadre_pool.roster import build_roster
+
+    user = User.objects.get(username="scale_province")
+    table, _count = build_roster(user, _export_params())
+    # The exact statement the roster runs, so that both read the same rows and values.
+    with CaptureQueriesContext(connection) as ctx:
+        next(iter(table.rows))
+    sql = ctx.captured_queries[-1]["sql"]
+    if sql.startswith("DECLARE"):  # the iterator's server-side cursor: keep its query
+        sql = sql[sql.index(" FOR ") + len(" FOR ") :]
+    sql = sql[: sql.rfind(" LIMIT")] if " LIMIT" in sql[-30:] else sql
+    connections.close_all()
+    start = time.perf_counter()
+    raw = psycopg.connect(_dsn())
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Roster")
+    written = 0
+    with raw.cursor(name="roster") as cursor:
+        cursor.itersize = 2000
+        cursor.execute(sql + f" LIMIT {EXPORT_ROWS}")
+        for row in cursor:
+            sheet.append([value if not hasattr(value, "tzinfo") else str(value) for value in row])
+            written += 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    seconds = time.perf_counter() - start
+    return {"rows": written, "seconds": round(seconds, 2), "bytes": buffer.tell(), "peak_rss_mb": _peak_rss_mb()}
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+# Import -----------------------------------------------------------------------------------
+
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 10_000))
+
+
+def import_rows() -> dict:
+    """A 10,000-row workbook of new people, previewed: every row validated and written, then rolled back
+    (the database keeps its size, so the next bench run reuses it)."""
+    import datetime
+    import random
+
+    from openpyxl import Workbook
+
+    from candidates.identity import id_check_char
+    from candidates.importing import run_import
+
+    organiser = User.objects.select_related("unit").get(username="scale_organiser")
+    township = organiser.unit
+    villages = list(OrgUnit.objects.villages().filter(parent=township).values_list("name", flat=True))
+    rng = random.Random(10_000)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["姓名", "公民身份号码", "民族", "政治面貌", "学历", "人员类别", "手机号码", "村（社区）"])
+    seen = set(Candidate.objects.filter(id_number__startswith="1101").values_list("id_number", flat=True))
+    while sheet.max_row <= IMPORT_ROWS:
+        birth = datetime.date(1980, 1, 1) + datetime.timedelta(days=rng.randrange(0, 7000))
+        body = f"110101{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
+        number = body + id_check_char(body)
+        if number in seen:
+            continue
+        seen.add(number)
+        sheet.append(
+            [
+                "测试" + "甲乙丙丁戊己庚辛"[rng.randrange(8)],
+                number,
+                "汉族",
+                "群众",
+                "大学本科毕业",
+                "返乡创业人员",
+                f"139{rng.randrange(10**8):08d}",
+                rng.choice(villages),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = buffer.getvalue()
+    start = time.perf_counter()
+    report = run_import(actor=organiser, content=content, township=township, commit=False)
+    seconds = time.perf_counter() - start
+    return {
+        "rows": len(report.rows),
+        "new": report.count("new"),
+        "errors": len(report.errors),
+        "first_errors": report.errors[:3],
+        "seconds": round(seconds, 2),
+    }
+
+
+# Query counts -----------------------------------------------------------------------------
+
+
+def query_counts() -> dict:
+    """Queries per page for the bench accounts, on whatever size this database holds."""
+    township = largest_township()
+    counts = {}
+    pages = {
+        "list (district, filtered)": (
+            "scale_district",
+            reverse("candidates:list"),
+            {"township": township.pk, "status": "in_pool", "sort": "name"},
+        ),
+        "list (district)": ("scale_district", reverse("candidates:list"), {}),
+        "list (organiser)": ("scale_organiser", reverse("candidates:list"), {}),
+        "detail": ("scale_district", None, {}),
+        "dashboard (district)": ("scale_district", reverse("dashboard"), {}),
+        "township comparison": ("scale_district", reverse("township_comparison"), {}),
+    }
+    candidate = Candidate.objects.filter(township=township, status="in_pool").order_by("pk").first()
+    for name, (username, url, params) in pages.items():
+        client = _client(username)
+        url = url or reverse("candidates:detail", args=[candidate.pk])
+        client.get(url, params)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, params)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = sum(1 for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"])
+    return {"candidates": Candidate.objects.count(), "counts": counts}
+
+
+def session_cookie() -> dict:
+    """A signed-in session for wrk (it sends the cookie with every request)."""
+    from django.conf import settings
+
+    client = _client(os.environ.get("BENCH_USER", "scale_district"))
+    township = largest_township()
+    return {
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
+        "list_path": f"{reverse('candidates:list')}?township={township.pk}&status=in_pool&sort=name",
+    }
+
+
+TASKS = {
+    "list": list_pages,
+    "detail": detail_page,
+    "dashboard": dashboard_page,
+    "export_app": export_app,
+    "export_raw": export_raw,
+    "import": import_rows,
+    "queries": query_counts,
+    "session": session_cookie,
+}
+
+if __name__ == "__main__":
+    print(json.dumps(TASKS[sys.argv[1]](), default=str))

@@ -1,0 +1,351 @@
+"""`make bench`: build or reuse the scale databases, measure every figure against its raw limit, report.
+
+Each figure is a ratio to a raw limit measured in the same run (the machine is shared, so absolute
+times drift); the table is printed and written to bench/results.json with the machine it ran on.
+The databases are kept: a later run reuses them when they hold the right number of candidates.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DATABASES = {"cadre_scale_10k": 10_000, "cadre_scale_100k": 100_000, "cadre_scale": 1_000_000}
+MAIN = "cadre_scale"
+PROVINCE = "990000000000"
+
+GOALS = {
+    "list page 1": 1.5,
+    "list page 400": 1.5,
+    "detail": 2.0,
+    "dashboard": 1.5,
+    "dashboard_ms": 300,
+    "export": 1.3,
+    "export_rss_mb": 200,
+    "import_s": 10,
+    "wrk_rps": 150,
+}
+
+
+def say(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+def _admin():
+    return psycopg.connect(f"{SERVER}/postgres", autocommit=True)
+
+
+def _seeded_size(name: str) -> int | None:
+    """Candidates in the synthetic province, or None when the database is missing or not seeded."""
+    with _admin() as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return None
+    try:
+        with psycopg.connect(f"{SERVER}/{name}") as conn:
+            if not conn.execute("SELECT 1 FROM cadre_pool_orgunit WHERE code = %s", [PROVINCE]).fetchone():
+                return None
+            if not conn.execute("SELECT 1 FROM cadre_pool_user WHERE username = 'scale_organiser'").fetchone():
+                return None
+            return conn.execute(
+                "SELECT count(*) FROM candidates_candidate c JOIN cadre_pool_orgunit t ON t.id = c.township_id "
+                "WHERE t.code LIKE '99%%'"
+            ).fetchone()[0]
+    except psycopg.Error:
+        return None
+
+
+def _env(name: str) -> dict:
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": f"{SERVER}/{name}"}
+
+
+def _manage(name: str, *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=_env(name), check=True)
+
+
+def ensure_database(name: str, size: int) -> None:
+    found = _seeded_size(name)
+    if found == size:
+        say(f"{name}: reusing ({size:,} candidates); applying any new migrations")
+        _manage(name, "migrate", "--no-input", "-v", "0")
+        return
+    say(f"{name}: {'not seeded' if found is None else f'{found:,} candidates, not {size:,}'}; building it")
+    with _admin() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    started = time.monotonic()
+    _manage(name, "migrate", "--no-input", "-v", "0")
+    _manage(name, "load_reference_data")
+    _manage(name, "seed_scale", "--candidates", str(size))
+    say(f"{name}: built in {time.monotonic() - started:.0f} s")
+
+
+def measure(name: str, task: str, **env) -> dict:
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.measure", task],
+        cwd=ROOT,
+        env={**_env(name), **{key: str(value) for key, value in env.items()}},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise SystemExit(f"bench: {task} on {name} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# Throughput -------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_wrk() -> str:
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    say("wrk is missing; installing the Debian package")
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, capture_output=True)
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "update", "-q"], check=False, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
+    return shutil.which("wrk")
+
+
+def _wrk(wrk: str, url: str, cookie: str, seconds: int, connections: int) -> dict:
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    out = subprocess.run(
+        [wrk, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", *headers, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    latency = re.search(r"Latency\s+([\d.]+\w+)", out).group(1)
+    return {"requests_per_s": rps, "requests": total, "errors": errors, "mean_latency": latency}
+
+
+def throughput(name: str, seconds: int) -> dict:
+    wrk = ensure_wrk()
+    session = measure(name, "session")
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "cadre_pool.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=_env(name),
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        url = base + session["list_path"]
+        # A check that the list answers 200 signed in (not a redirect to the sign-in page).
+        check = subprocess.run(
+            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"Cookie: {session['cookie']}", url],
+            capture_output=True,
+            text=True,
+        ).stdout
+        if check != "200":
+            raise SystemExit(f"bench: the list answered {check} under gunicorn, not 200")
+        _wrk(wrk, base + session["list_path"], session["cookie"], 3, 4)  # warm-up
+        # The reference is a bare Django view with no session (the issue's 1,437 req/s figure).
+        bare = _wrk(wrk, base + "/bench/bare/", "", seconds, 4)
+        listing = _wrk(wrk, base + session["list_path"], session["cookie"], seconds, 4)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return {"bare": bare, "list": listing, "ratio": round(listing["requests_per_s"] / bare["requests_per_s"], 3)}
+
+
+# Report -----------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = ""
+    with open("/proc/cpuinfo") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with psycopg.connect(f"{SERVER}/{MAIN}") as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0]
+        shared_buffers = conn.execute("SHOW shared_buffers").fetchone()[0]
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = os.getloadavg()
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(memory, 1),
+        "postgresql": pg,
+        "shared_buffers": shared_buffers,
+        "python": platform.python_version(),
+        "load_average_at_start": [round(x, 2) for x in load],
+    }
+
+
+def _row(figure, measured, limit, ratio, goal, met) -> str:
+    return f"| {figure} | {measured} | {limit} | {ratio} | {goal} | {'met' if met else 'NOT met'} |"
+
+
+def report(results: dict) -> list[str]:
+    lines = [
+        "| figure | measured | raw limit | ratio | goal | |",
+        "|---|---|---|---|---|---|",
+    ]
+    lst = results["list"]
+    for page in ("page1", "page400"):
+        figure = lst[page]
+        lines.append(
+            _row(
+                f"candidate list {page[4:]}, township + status by name ({lst['matches']:,} matches)",
+                f"{figure['view_ms']} ms",
+                f"{figure['raw_ms']} ms",
+                f"{figure['ratio']}×",
+                "≤ 1.5×",
+                figure["ratio"] <= GOALS["list page 1"],
+            )
+        )
+    detail = results["detail"]
+    lines.append(
+        _row(
+            f"candidate detail ({detail['data_queries']} data queries)",
+            f"{detail['view_ms']} ms",
+            f"{detail['raw_ms']} ms",
+            f"{detail['ratio']}×",
+            "≤ 2×",
+            detail["ratio"] <= GOALS["detail"],
+        )
+    )
+    dash = results["dashboard"]
+    lines.append(
+        _row(
+            f"district dashboard ({dash['files']:,} files)",
+            f"{dash['view_ms']} ms",
+            f"{dash['raw_ms']} ms",
+            f"{dash['ratio']}×",
+            "≤ 1.5× and ≤ 300 ms",
+            dash["ratio"] <= GOALS["dashboard"] and dash["view_ms"] <= GOALS["dashboard_ms"],
+        )
+    )
+    app, raw = results["export"]["app"], results["export"]["raw"]
+    ratio = round(app["seconds"] / raw["seconds"], 2)
+    results["export"]["ratio"] = ratio
+    lines.append(
+        _row(
+            f"roster export, {app['rows']:,} rows (peak RSS {app['peak_rss_mb']} MB; raw {raw['peak_rss_mb']} MB)",
+            f"{app['seconds']} s",
+            f"{raw['seconds']} s",
+            f"{ratio}×",
+            "≤ 1.3×, ≤ 200 MB",
+            ratio <= GOALS["export"] and app["peak_rss_mb"] <= GOALS["export_rss_mb"],
+        )
+    )
+    imp = results["import"]
+    lines.append(
+        _row(
+            f"import {imp['rows']:,} rows, full validation ({imp['errors']} errors)",
+            f"{imp['seconds']} s",
+            "—",
+            "—",
+            "≤ 10 s",
+            imp["seconds"] <= GOALS["import_s"] and imp["errors"] == 0,
+        )
+    )
+    if "throughput" in results:
+        tp = results["throughput"]
+        lines.append(
+            _row(
+                "list throughput, gunicorn 2 workers, wrk 4 connections",
+                f"{tp['list']['requests_per_s']:.0f} req/s, {tp['list']['errors']} errors",
+                f"bare view {tp['bare']['requests_per_s']:.0f} req/s",
+                f"{tp['ratio']:.2f}",
+                "≥ 150 req/s, 0 errors",
+                tp["list"]["requests_per_s"] >= GOALS["wrk_rps"] and tp["list"]["errors"] == 0,
+            )
+        )
+    counts = results["queries"]
+    pages = list(next(iter(counts.values()))["counts"])
+    same = all(len({counts[db]["counts"][page] for db in counts}) == 1 for page in pages)
+    shown = "; ".join(f"{page}: " + "/".join(str(counts[db]["counts"][page]) for db in counts) for page in pages)
+    lines.append(_row("queries per page at 10k / 100k / 1M", shown, "—", "—", "identical", same))
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--skip-wrk", action="store_true", help="leave out the gunicorn + wrk throughput figure")
+    parser.add_argument("--wrk-seconds", type=int, default=int(os.environ.get("BENCH_WRK_SECONDS", 15)))
+    parser.add_argument("--only", help="comma-separated: list,detail,dashboard,export,import,wrk,queries")
+    args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else None
+
+    started = time.monotonic()
+    for name, size in DATABASES.items():
+        ensure_database(name, size)
+    results = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+
+    def wanted(key):
+        return only is None or key in only
+
+    for key in ("list", "detail", "dashboard"):
+        if wanted(key):
+            say(f"measuring {key}")
+            results[key] = measure(MAIN, key)
+    if wanted("export"):
+        say("measuring the roster export (two processes, for their peak memory)")
+        results["export"] = {"app": measure(MAIN, "export_app"), "raw": measure(MAIN, "export_raw")}
+    if wanted("import"):
+        say("measuring the import")
+        results["import"] = measure(MAIN, "import")
+    if wanted("wrk") and not args.skip_wrk:
+        say("measuring throughput under wrk")
+        results["throughput"] = throughput(MAIN, args.wrk_seconds)
+    if wanted("queries"):
+        say("counting queries per page at each size")
+        results["queries"] = {name: measure(name, "queries") for name in DATABASES}
+    results["seconds"] = round(time.monotonic() - started)
+
+    output = ROOT / "bench" / ("results.json" if only is None else "results-partial.json")
+    if only is None:
+        results["table"] = report(results)
+        print("\n".join(results["table"]))
+    output.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+    say(f"wrote {output.relative_to(ROOT)} in {results['seconds']} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Township and village drop-downs from a cache keyed on the organisation tree's version.
+
+A city's 200 townships or a district's 300 villages cost a query and a model instance per option
+on every list page; the tree changes a few times a year. The choices are cached per unit, level and
+parent under the tree's version, which every save or delete of an OrgUnit moves on (bulk loads call
+`bump_tree_version()`). With one cache per process (the default local-memory cache) another process
+notices a change only when its entry expires (ORG_CHOICES_CACHE_SECONDS); a shared cache (Redis,
+memcached) sees it at once. Scoping is unchanged: the choices are read through `visible_to(user)`.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from cadre_pool.models import OrgUnit
+
+VERSION_KEY = "orgtree:version"
+
+
+def tree_version() -> int:
+    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+
+
+def bump_tree_version() -> None:
+    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+@receiver(post_save, sender=OrgUnit)
+@receiver(post_delete, sender=OrgUnit)
+def _tree_changed(**kwargs) -> None:
+    bump_tree_version()
+
+
+def unit_choices(user, level: str, parent_id: int | None = None) -> list[tuple[int, str]]:
+    """(pk, label) of the units of `level` the user sees, optionally only those under `parent_id`,
+    in code order. Villages are labelled with their township ("明阳镇 · 骑龙山村")."""
+    if not (user.is_authenticated and user.unit_id):
+        return []
+    key = f"orgchoices:{tree_version()}:{user.unit_id}:{level}:{parent_id or ''}"
+    choices = cache.get(key)
+    if choices is None:
+        units = OrgUnit.objects.visible_to(user).filter(level=level)
+        if parent_id is not None:
+            units = units.filter(parent_id=parent_id)
+        rows = units.order_by("code").values_list("pk", "name", "short_name", "parent__name", "parent__short_name")
+        if level == OrgUnit.Level.VILLAGE:
+            choices = [(pk, f"{p_short or p_name} · {short or name}") for pk, name, short, p_name, p_short in rows]
+        else:
+            choices = [(pk, short or name) for pk, name, short, _p_name, _p_short in rows]
+        cache.set(key, choices, settings.ORG_CHOICES_CACHE_SECONDS)
+    return choices
