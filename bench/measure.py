@@ -232,6 +232,7 @@ def dashboard_page() -> dict:
 # Roster export ----------------------------------------------------------------------------
 
 EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", 100_000))
+ROSTER_CELLS = 21
 
 
 def _export_params():
@@ -287,7 +288,9 @@ def export_raw() -> dict:
         cursor.itersize = 2000
         cursor.execute(sql + f" LIMIT {EXPORT_ROWS}")
         for row in cursor:
-            sheet.append([value if not hasattr(value, "tzinfo") else str(value) for value in row])
+            # As many cells per row as the roster's 21 columns, taken from the same statement's values.
+            values = row[:ROSTER_CELLS]
+            sheet.append([value if not hasattr(value, "tzinfo") else str(value) for value in values])
             written += 1
     buffer = io.BytesIO()
     workbook.save(buffer)

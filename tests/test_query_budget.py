@@ -21,6 +21,8 @@ from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory
 
 BUDGETS = json.loads((Path(__file__).parent / "query_budgets.json").read_text())
+# Other modules check their additions to the candidate page against it.
+DETAIL_BUDGET = BUDGETS["candidate detail (organiser)"]
 FEW, MANY = 10, 200
 
 
