@@ -53,11 +53,10 @@ class ScopedQuerySet(models.QuerySet):
 
     def _note_refusal(self, args, kwargs):
         manager = self.model._default_manager
-        hidden = manager.filter(*args, **kwargs)
+        pk = manager.filter(*args, **kwargs).values_list("pk", flat=True).first()
         # Rows that other filters of this queryset left out (a round's reviews, a finished export)
         # are not a scope refusal: only a row the user could not see at all is.
-        if hidden.exists() and not manager.visible_to(self._scoped_for).filter(*args, **kwargs).exists():
+        if pk is not None and not manager.visible_to(self._scoped_for).filter(pk=pk).exists():
             from cadre_pool import audit  # audit imports the models, which import this module
 
-            for pk in hidden.values_list("pk", flat=True)[:1]:
-                audit.refused(self._scoped_for, self.model, pk)
+            audit.refused(self._scoped_for, self.model, pk)

@@ -61,3 +61,15 @@ def test_the_edit_page_shows_masked_values_and_empty_keeps_them(client, organise
     data.update(version=saved.version, phone="139 0000 1111")
     assert client.post(url, data).status_code == 302
     assert Candidate.objects.get(pk=mingyang_candidate.pk).phone == "13900001111"
+
+
+def test_the_reveal_page_costs_the_file_page_and_its_audit_row(client, organiser, mingyang_candidate):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(organiser)
+    with CaptureQueriesContext(connection) as detail:
+        client.get(reverse("candidates:detail", args=[mingyang_candidate.pk]))
+    with CaptureQueriesContext(connection) as reveal:
+        client.post(reverse("candidates:reveal", args=[mingyang_candidate.pk]))
+    assert len(reveal) == len(detail) + 1  # the reveal's audit row
