@@ -120,7 +120,7 @@ def _initials(name: str) -> str:
 ORGUNIT_COLUMNS = ("id", "code", "name", "short_name", "level", "parent_id", "path", "is_model_village")
 ORGUNIT_COLUMNS += ("is_star_village", "active")
 USER_COLUMNS = ("password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active")
-USER_COLUMNS += ("date_joined", "full_name", "role", "unit_id", "password_changed_at")
+USER_COLUMNS += ("date_joined", "full_name", "role", "unit_id", "password_changed_at", "must_change_password")
 
 
 def _reset_sequence(cursor, table: str) -> None:
@@ -242,7 +242,7 @@ class Seeder:
             "cadre_pool_user",
             [*USER_COLUMNS],
             (
-                (unusable, False, username, "", "", "", False, True, now, username, role, unit_id, now)
+                (unusable, False, username, "", "", "", False, True, now, username, role, unit_id, now, False)
                 for username, role, unit_id in rows
             ),
         )
