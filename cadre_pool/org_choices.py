@@ -6,6 +6,10 @@ parent under the tree's version, which every save or delete of an OrgUnit moves 
 `bump_tree_version()`). With one cache per process (the default local-memory cache) another process
 notices a change only when its entry expires (ORG_CHOICES_CACHE_SECONDS); a shared cache (Redis,
 memcached) sees it at once. Scoping is unchanged: the choices are read through `visible_to(user)`.
+
+The national code tables (gender, education, political status, ...) behind the filter drop-downs are
+cached the same way under their own version: without it each drop-down is a server-side cursor
+(DECLARE, FETCH, CLOSE) on every list page.
 """
 
 import time
@@ -15,9 +19,10 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from cadre_pool.models import OrgUnit
+from cadre_pool.models import CodeTableEntry, OrgUnit
 
 VERSION_KEY = "orgtree:version"
+CODE_VERSION_KEY = "codetables:version"
 
 
 def tree_version() -> int:
@@ -50,5 +55,34 @@ def unit_choices(user, level: str, parent_id: int | None = None) -> list[tuple[i
             choices = [(pk, f"{p_short or p_name} · {short or name}") for pk, name, short, p_name, p_short in rows]
         else:
             choices = [(pk, short or name) for pk, name, short, _p_name, _p_short in rows]
+        cache.set(key, choices, settings.ORG_CHOICES_CACHE_SECONDS)
+    return choices
+
+
+def code_tables_version() -> int:
+    return cache.get_or_set(CODE_VERSION_KEY, time.time_ns, timeout=None)
+
+
+def _code_tables_changed(**kwargs) -> None:
+    cache.set(CODE_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+for _model in CodeTableEntry.__subclasses__():
+    post_save.connect(_code_tables_changed, sender=_model, dispatch_uid=f"codetables:save:{_model.__name__}")
+    post_delete.connect(_code_tables_changed, sender=_model, dispatch_uid=f"codetables:delete:{_model.__name__}")
+
+
+def code_choices(model, *, top_level: bool = False, codes: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(code, label) of a code table's entries in code order: only the top level (education groups)
+    or only `codes` when asked. Labels are what the entry shows (its short name, else its name)."""
+    key = f"codechoices:{code_tables_version()}:{model._meta.label_lower}:{int(top_level)}:{','.join(codes)}"
+    choices = cache.get(key)
+    if choices is None:
+        entries = model.objects.order_by("code")
+        if top_level:
+            entries = entries.filter(parent__isnull=True)
+        if codes:
+            entries = entries.filter(code__in=codes)
+        choices = [(entry.code, str(entry)) for entry in entries]
         cache.set(key, choices, settings.ORG_CHOICES_CACHE_SECONDS)
     return choices

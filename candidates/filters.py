@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
-from cadre_pool.org_choices import unit_choices
+from cadre_pool.org_choices import code_choices, unit_choices
 from cadre_pool.widgets import use_fast_selects
 from candidates.identity import normalise_id_number
 from candidates.models import Candidate, PoolStatus, SkillTag, SourceCategory, Willingness
@@ -43,19 +43,20 @@ class CandidateFilter(django_filters.FilterSet):
     source_category = django_filters.ChoiceFilter(
         label=_("source category"), choices=SourceCategory.choices, empty_label=ALL
     )
-    gender = django_filters.ModelChoiceFilter(
-        label=_("gender"), queryset=Gender.objects.filter(code__in=["1", "2"]), empty_label=ALL
+    # Code tables from the cache (cadre_pool.org_choices), read when the drop-down is drawn or checked.
+    gender = django_filters.ChoiceFilter(
+        label=_("gender"), choices=lambda: code_choices(Gender, codes=("1", "2")), empty_label=ALL
     )
     age_min = django_filters.NumberFilter(label=_("age from"), method="filter_age_min", min_value=0, max_value=120)
     age_max = django_filters.NumberFilter(label=_("age to"), method="filter_age_max", min_value=0, max_value=120)
-    education = django_filters.ModelChoiceFilter(
+    education = django_filters.ChoiceFilter(
         label=_("education"),
-        queryset=Education.objects.filter(parent__isnull=True),
+        choices=lambda: code_choices(Education, top_level=True),
         method="filter_education",
         empty_label=ALL,
     )
-    political_status = django_filters.ModelChoiceFilter(
-        label=_("political status"), queryset=PoliticalStatus.objects.all(), empty_label=ALL
+    political_status = django_filters.ChoiceFilter(
+        label=_("political status"), choices=lambda: code_choices(PoliticalStatus), empty_label=ALL
     )
     sort = StableOrderingFilter(
         label=_("sort by"),
@@ -132,7 +133,7 @@ class CandidateFilter(django_filters.FilterSet):
         return queryset.aged(at_most=int(value))
 
     def filter_education(self, queryset, name, value):
-        return queryset.filter(Q(education=value) | Q(education__parent=value))
+        return queryset.filter(Q(education_id=value) | Q(education__parent_id=value))
 
 
 class SupplyFilter(CandidateFilter):

@@ -138,3 +138,23 @@ def test_supply_list_and_export_keep_their_query_budget(client, request, referen
     many = [_count_queries(client, url) for url in urls]
     assert few == many
     assert many[0] <= {"organiser": 10, "district_staff": 10}[role], many
+
+
+def test_code_table_filters_come_from_the_cache_and_follow_a_change(client, district_staff, reference):
+    from cadre_pool.models import Education, OrgUnit
+
+    client.force_login(district_staff)
+    university = Education.objects.get(code="20")
+    township = OrgUnit.objects.get(code=MINGYANG)
+    graduate = CandidateFactory(township=township, education_id="21", name="张本科")
+    other = CandidateFactory(township=township, education_id="90", name="李其他")
+    url = reverse("candidates:list")
+    client.get(url)
+    assert _count_queries(client, url) == _count_queries(client, url + "?education=20&gender=1")
+    page = client.get(url, {"education": "20"}).content.decode()
+    rows = page.split("<tbody>")[1]
+    assert graduate.name in rows and other.name not in rows
+    # A renamed entry shows at once: saving a code table moves the cache on.
+    university.short_name = "大学（改名）"
+    university.save()
+    assert "大学（改名）" in client.get(url).content.decode()
