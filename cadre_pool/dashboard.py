@@ -47,7 +47,7 @@ def dashboard(request):
     candidates = reports.visible_candidates(user, township)
     figures = reports.dashboard_figures(candidates, base=base, today=today)
     figures.append(reports.village_coverage(user, township))
-    months = reports.monthly_movements(candidates, today=today)
+    months = reports.monthly_movements(user, township, today=today)
     progress = reports.cultivation_progress(candidates)
     review = reports.round_progress(user, candidates)
     scope_name = str(township or user.unit)

@@ -196,6 +196,7 @@ def seed_candidates(*, count: int, seed: int) -> int:
             events.append(
                 PoolEvent(
                     candidate=candidate,
+                    township_id=candidate.township_id,
                     from_status=previous,
                     to_status=to_status,
                     reason="示例数据" if to_status != PoolStatus.EXITED else "本人意愿（示例数据）",

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Least, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -178,14 +178,17 @@ def dashboard_figures(candidates, *, base: dict, today: datetime.date) -> list[F
     ]
 
 
-def monthly_movements(candidates, *, today: datetime.date, months: int = 12) -> list[dict]:
-    """Entries, promotions and exits per month over the last `months` months."""
+def monthly_movements(user, township=None, *, today: datetime.date, months: int = 12) -> list[dict]:
+    """Entries, promotions and exits per month over the last `months` months in the user's scope (or one
+    of its townships): a range scan of those townships' decisions (PoolEvent.township)."""
     first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+    events = PoolEvent.objects.visible_to(user)
+    if township is not None:
+        events = events.filter(township=township)
     rows = (
-        PoolEvent.objects.filter(
-            candidate__in=candidates,
+        events.filter(
             created_at__gte=start,
             to_status__in=[PoolStatus.IN_POOL, PoolStatus.PROMOTED, PoolStatus.EXITED],
         )
@@ -211,20 +214,13 @@ def monthly_movements(candidates, *, today: datetime.date, months: int = 12) -> 
 
 
 def cultivation_progress(candidates) -> dict:
-    """People in the pool with a current mentor, in a post, on secondment."""
-    from mentorship.models import MentorAssignment, Placement, Secondment
-
-    def current(model, **open_record):
-        # A correlated EXISTS, answered per person from the partial "current record" indexes. An IN over
-        # every current record in the country is not hashed once it outgrows work_mem and runs per row.
-        return Exists(model.objects.filter(candidate=OuterRef("pk"), **open_record))
-
-    pool = candidates.filter(status=PoolStatus.IN_POOL)
-    return pool.aggregate(
+    """People in the pool with a current mentor, in a post, on secondment: the flags the mentorship
+    services keep on each file, counted from the covering list index."""
+    return candidates.filter(status=PoolStatus.IN_POOL).aggregate(
         in_pool=Count("pk"),
-        mentored=Count("pk", filter=current(MentorAssignment, end_date__isnull=True)),
-        placed=Count("pk", filter=current(Placement, end_date__isnull=True)),
-        seconded=Count("pk", filter=current(Secondment, actual_end__isnull=True)),
+        mentored=Count("pk", filter=Q(has_current_mentor=True)),
+        placed=Count("pk", filter=Q(has_current_post=True)),
+        seconded=Count("pk", filter=Q(has_current_secondment=True)),
     )
 
 

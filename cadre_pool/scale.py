@@ -119,6 +119,7 @@ def _initials(name: str) -> str:
 
 ORGUNIT_COLUMNS = ("id", "code", "name", "short_name", "level", "parent_id", "path", "is_model_village")
 ORGUNIT_COLUMNS += ("is_star_village", "active")
+FLAG_COLUMNS = ("has_current_mentor", "has_current_post", "has_current_secondment")
 USER_COLUMNS = ("password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active")
 USER_COLUMNS += ("date_joined", "full_name", "role", "unit_id", "password_changed_at", "must_change_password")
 
@@ -310,7 +311,7 @@ class Seeder:
                     party_entry = None
                     if party in {"01", "02"}:
                         party_entry = birth + datetime.timedelta(days=365 * rng.randint(18, age - 1) + 30)
-                    skilled = rng.random() < 0.5
+                    skilled = rng.random() < 0.5 and bool(skill_ids)  # the vocabulary may be empty in tests
                     if skilled:
                         self.skills.append((next_id, rng.choice(skill_ids)))
                     created = now - datetime.timedelta(days=rng.randrange(90, 1100), seconds=rng.randrange(86400))
@@ -379,8 +380,10 @@ class Seeder:
         for column in blank:
             cursor.execute(f"ALTER TABLE candidates_candidate ALTER COLUMN {column} SET DEFAULT ''")
         cursor.execute("ALTER TABLE candidates_candidate ALTER COLUMN version SET DEFAULT 1")
+        for column in FLAG_COLUMNS:  # set from the mentorship rows once those exist (derived())
+            cursor.execute(f"ALTER TABLE candidates_candidate ALTER COLUMN {column} SET DEFAULT false")
         count = _copy(cursor, "candidates_candidate", columns, rows())
-        for column in [*blank, "version"]:
+        for column in [*blank, "version", *FLAG_COLUMNS]:
             cursor.execute(f"ALTER TABLE candidates_candidate ALTER COLUMN {column} DROP DEFAULT")
         _reset_sequence(cursor, "candidates_candidate")
         _copy(cursor, "candidates_candidate_skills", ["candidate_id", "skilltag_id"], self.skills)
@@ -400,8 +403,9 @@ class Seeder:
         cursor.execute(
             """
             INSERT INTO candidates_poolevent
-                (candidate_id, from_status, to_status, reason, actor_id, actor_role, approved_by_id, created_at)
-            SELECT c.id,
+                (candidate_id, township_id, from_status, to_status, reason, actor_id, actor_role, approved_by_id,
+                 created_at)
+            SELECT c.id, c.township_id,
                    coalesce(chain[g - 1], ''),
                    chain[g],
                    CASE WHEN chain[g] = 'exited' THEN '本人意愿' ELSE '' END,
@@ -508,6 +512,18 @@ class Seeder:
             [first],
         )
         self.say(f"placements: {cursor.rowcount}")
+        # What the mentorship services keep on each file (no secondments are seeded).
+        cursor.execute(
+            """
+            UPDATE candidates_candidate c SET
+                has_current_mentor = EXISTS (SELECT 1 FROM mentorship_mentorassignment a
+                                             WHERE a.candidate_id = c.id AND a.end_date IS NULL),
+                has_current_post = EXISTS (SELECT 1 FROM mentorship_placement p
+                                           WHERE p.candidate_id = c.id AND p.end_date IS NULL)
+            WHERE c.status = 'in_pool' AND c.id >= %s
+            """,
+            [first],
+        )
         # One look-back round per district, everyone in its pool reviewed; half the reviews filled.
         cursor.execute(
             """

@@ -81,9 +81,6 @@ class PoolEventAdmin(RoleScopedAdmin):
     list_select_related = ["candidate", "actor", "approved_by"]
     search_fields = ["candidate__name"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(candidate__in=Candidate.objects.visible_to(request.user))
-
 
 @admin.register(SkillTag)
 class SkillTagAdmin(RoleScopedAdmin):

@@ -157,6 +157,7 @@ def create_candidate(
     _set_skills_and_history(candidate=candidate, skills=skills, work_history=work_history)
     PoolEvent.objects.create(
         candidate=candidate,
+        township=township,
         from_status="",
         to_status=PoolStatus.PROSPECT,
         reason=_("Information file created"),
@@ -242,6 +243,7 @@ def change_status(
         raise ValidationError({"reason": _("Give a reason for rejecting the proposal.")})
     event = PoolEvent(
         candidate=candidate,
+        township_id=candidate.township_id,
         from_status=current,
         to_status=to_status,
         reason=reason,

@@ -19,6 +19,7 @@ from mentorship.models import (
     Secondment,
     add_months,
 )
+from mentorship.services import refresh_current_flags
 
 LOG_TEXTS = {
     MentoringLog.Kind.POLICY_STUDY: "共同学习乡村振兴相关政策，交流心得",
@@ -132,4 +133,5 @@ def seed_cultivation(*, seed: int, district_code: str) -> int:
         (PlanItem, plan_items),
     ]:
         model.objects.bulk_create(rows, batch_size=1000)
+    refresh_current_flags({row.candidate_id for row in [*assignments, *placements, *secondments]})
     return len(mentors)

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from cadre_pool.audit import AuditAction, audited
@@ -32,6 +33,30 @@ def _candidate_for_update(actor, candidate_id: int) -> Candidate:
             % {"status": candidate.get_status_display()}
         )
     return candidate
+
+
+def _record_for_update(model, actor, pk: int, **conditions):
+    """One of a person's records, locked after the person's file. Changes to one person's records all
+    queue on the file first: locking the record and the file in one statement let two people ending the
+    two mentors of one candidate at the same moment deadlock (each held one row the other needed)."""
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    candidate_id = model.objects.visible_to(actor).values_list("candidate_id", flat=True).get(pk=pk, **conditions)
+    list(Candidate.objects.select_for_update().filter(pk=candidate_id).values_list("pk", flat=True))
+    return model.objects.select_for_update(of=("self",)).get(pk=pk, **conditions)
+
+
+def refresh_current_flags(candidate_ids) -> None:
+    """Set the files' has_current_mentor / _post / _secondment from their records, inside the caller's
+    transaction. The files are locked first, so that the update (a new statement, a new snapshot) sees
+    what a concurrent change of another record of the same person committed."""
+    ids = list(candidate_ids)
+    list(Candidate.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    Candidate.objects.filter(pk__in=ids).update(
+        has_current_mentor=Exists(MentorAssignment.objects.filter(candidate=OuterRef("pk"), end_date__isnull=True)),
+        has_current_post=Exists(Placement.objects.filter(candidate=OuterRef("pk"), end_date__isnull=True)),
+        has_current_secondment=Exists(Secondment.objects.filter(candidate=OuterRef("pk"), actual_end__isnull=True)),
+    )
 
 
 def _save(record):
@@ -108,18 +133,16 @@ def assign_mentor(
         recorded_by=actor,
         **({"start_date": start_date} if start_date else {}),
     )
-    return _save(assignment)
+    _save(assignment)
+    refresh_current_flags([candidate.pk])
+    return assignment
 
 
 @transaction.atomic
 @audited(AuditAction.UPDATE)
 def end_assignment(*, actor, assignment_id: int, end_date: datetime.date, reason: str) -> MentorAssignment:
     """End a mentor's coaching. When the lead leaves, the longest-serving other mentor becomes lead."""
-    if not actor.can_write_candidates:
-        raise PermissionDenied
-    assignment = (
-        MentorAssignment.objects.visible_to(actor).select_for_update().get(pk=assignment_id, end_date__isnull=True)
-    )
+    assignment = _record_for_update(MentorAssignment, actor, assignment_id, end_date__isnull=True)
     if not reason.strip():
         raise ValidationError({"end_reason": _("Say why the mentoring ends.")})
     assignment.end_date = end_date
@@ -137,6 +160,7 @@ def end_assignment(*, actor, assignment_id: int, end_date: datetime.date, reason
         if successor is not None:
             successor.is_lead = True
             successor.save(update_fields=["is_lead"])
+    refresh_current_flags([assignment.candidate_id])
     return assignment
 
 
@@ -202,15 +226,15 @@ def start_placement(*, actor, candidate_id: int, fields: dict) -> Placement:
     placement = _apply(Placement(candidate=candidate, recorded_by=actor), fields, PLACEMENT_FIELDS)
     _check_village_in_scope(actor, placement.village, "village")
     _fill_plan_item(candidate=candidate, plan_item=placement.plan_item, kind=PlanItem.Kind.POST)
-    return _save(placement)
+    _save(placement)
+    refresh_current_flags([candidate.pk])
+    return placement
 
 
 @transaction.atomic
 @audited(AuditAction.UPDATE)
 def end_placement(*, actor, placement_id: int, end_date: datetime.date, evaluation: str) -> Placement:
-    if not actor.can_write_candidates:
-        raise PermissionDenied
-    placement = Placement.objects.visible_to(actor).select_for_update().get(pk=placement_id, end_date__isnull=True)
+    placement = _record_for_update(Placement, actor, placement_id, end_date__isnull=True)
     if not evaluation.strip():
         raise ValidationError({"evaluation": _("Write the evaluation of the placement.")})
     placement.end_date = end_date
@@ -218,6 +242,7 @@ def end_placement(*, actor, placement_id: int, end_date: datetime.date, evaluati
     placement.full_clean()
     placement.save(update_fields=["end_date", "evaluation"])
     _finish_plan_item(placement.plan_item_id)
+    refresh_current_flags([placement.candidate_id])
     return placement
 
 
@@ -234,7 +259,9 @@ def plan_secondment(*, actor, candidate_id: int, fields: dict) -> Secondment:
         secondment.override_reason = ""
     _check_village_in_scope(actor, secondment.host_village, "host_village")
     _fill_plan_item(candidate=candidate, plan_item=secondment.plan_item, kind=PlanItem.Kind.SECONDMENT)
-    return _save(secondment)
+    _save(secondment)
+    refresh_current_flags([candidate.pk])
+    return secondment
 
 
 @transaction.atomic
@@ -242,9 +269,7 @@ def plan_secondment(*, actor, candidate_id: int, fields: dict) -> Secondment:
 def end_secondment(
     *, actor, secondment_id: int, actual_end: datetime.date, learned: str, host_evaluation: str
 ) -> Secondment:
-    if not actor.can_write_candidates:
-        raise PermissionDenied
-    secondment = Secondment.objects.visible_to(actor).select_for_update().get(pk=secondment_id)
+    secondment = _record_for_update(Secondment, actor, secondment_id)
     secondment.actual_end = actual_end
     secondment.learned = learned.strip()
     secondment.host_evaluation = host_evaluation.strip()
@@ -252,6 +277,7 @@ def end_secondment(
     secondment.save(update_fields=["actual_end", "learned", "host_evaluation"])
     if secondment.host_evaluation:
         _finish_plan_item(secondment.plan_item_id)
+    refresh_current_flags([secondment.candidate_id])
     return secondment
 
 

@@ -71,7 +71,12 @@ class CandidateFactory(factory.django.DjangoModelFactory):
                 role=Role.DISTRICT_STAFF, unit=unit("511903000000")
             )
             PoolEvent.objects.create(
-                candidate=obj, from_status="", to_status=obj.status, actor=actor, actor_role=actor.role
+                candidate=obj,
+                township_id=obj.township_id,
+                from_status="",
+                to_status=obj.status,
+                actor=actor,
+                actor_role=actor.role,
             )
 
 

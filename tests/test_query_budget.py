@@ -42,7 +42,14 @@ def _add_rows(reference, n: int, candidate: Candidate, actor) -> None:
         CandidateFactory(township=reference[township], village=reference[village], name=f"张{i}" if i % 4 < 2 else "李")
     now = timezone.now()
     PoolEvent.objects.bulk_create(
-        PoolEvent(candidate=candidate, from_status="", to_status="in_pool", actor=actor, actor_role=actor.role)
+        PoolEvent(
+            candidate=candidate,
+            township_id=candidate.township_id,
+            from_status="",
+            to_status="in_pool",
+            actor=actor,
+            actor_role=actor.role,
+        )
         for _ in range(n)
     )
     MentoringLog.objects.bulk_create(
