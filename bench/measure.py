@@ -183,21 +183,15 @@ DASHBOARD_SQL = [
                   WHERE status = 'in_pool' AND target_village_id IS NOT NULL GROUP BY 1) r
               ON r.target_village_id = v.id
        WHERE v.level = 'village' AND v.active AND v.path LIKE %(scope)s GROUP BY 1""",
-    # Entries, promotions and exits per month over the last year.
+    # Entries, promotions and exits per month over the last year: the scope's townships' decisions.
     """SELECT date_trunc('month', e.created_at AT TIME ZONE 'Asia/Shanghai'), e.to_status, count(*)
-       FROM candidates_poolevent e JOIN candidates_candidate c ON c.id = e.candidate_id
-       JOIN cadre_pool_orgunit t ON t.id = c.township_id
+       FROM candidates_poolevent e JOIN cadre_pool_orgunit t ON t.id = e.township_id
        WHERE t.path LIKE %(scope)s AND e.created_at >= %(year_ago)s
          AND e.to_status IN ('in_pool', 'promoted', 'exited')
        GROUP BY 1, 2""",
-    # Cultivation progress: in the pool with a current mentor, post, secondment.
-    """SELECT count(*),
-              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM mentorship_mentorassignment a
-                                             WHERE a.candidate_id = c.id AND a.end_date IS NULL)),
-              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM mentorship_placement p
-                                             WHERE p.candidate_id = c.id AND p.end_date IS NULL)),
-              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM mentorship_secondment s
-                                             WHERE s.candidate_id = c.id AND s.actual_end IS NULL))
+    # Cultivation progress: in the pool with a current mentor, post, secondment (flags on the file).
+    """SELECT count(*), count(*) FILTER (WHERE c.has_current_mentor), count(*) FILTER (WHERE c.has_current_post),
+              count(*) FILTER (WHERE c.has_current_secondment)
        FROM candidates_candidate c JOIN cadre_pool_orgunit t ON t.id = c.township_id
        WHERE t.path LIKE %(scope)s AND c.status = 'in_pool'""",
     # The open look-back round's progress.

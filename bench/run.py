@@ -80,6 +80,11 @@ def ensure_database(name: str, size: int) -> None:
     if found == size:
         say(f"{name}: reusing ({size:,} candidates); applying any new migrations")
         _manage(name, "migrate", "--no-input", "-v", "0")
+        # A migration that rewrote rows leaves them out of the visibility map: index-only scans would
+        # read the table until autovacuum came by. Cheap when nothing changed.
+        with psycopg.connect(f"{SERVER}/{name}", autocommit=True) as conn:
+            for table in ("candidates_candidate", "candidates_poolevent"):
+                conn.execute(f"VACUUM ANALYZE {table}")
         return
     say(f"{name}: {'not seeded' if found is None else f'{found:,} candidates, not {size:,}'}; building it")
     with _admin() as admin:

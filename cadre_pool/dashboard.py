@@ -13,6 +13,7 @@ from cadre_pool import exports, reports
 from cadre_pool.access import READERS, access
 from cadre_pool.excel import Column, Table, workbook_bytes
 from cadre_pool.models import OrgUnit
+from cadre_pool.org_choices import unit_choices
 from cadre_pool.routers import reads_from_replica
 from candidates.models import PoolStatus
 
@@ -39,10 +40,9 @@ def _subtitle(request, scope_name: str) -> str:
 def dashboard(request):
     user = request.user
     today = timezone.localdate()
-    townships = OrgUnit.objects.townships().visible_to(user).order_by("code")
     township = None
     if not user.is_organiser and request.GET.get("township", "").isdigit():
-        township = get_object_or_404(townships, pk=request.GET["township"])
+        township = get_object_or_404(OrgUnit.objects.townships().visible_to(user), pk=request.GET["township"])
     base = {"township": township.pk} if township else {}
     candidates = reports.visible_candidates(user, township)
     figures = reports.dashboard_figures(candidates, base=base, today=today)
@@ -78,7 +78,8 @@ def dashboard(request):
             "progress": progress,
             "review": review,
             "charts": charts,
-            "townships": townships if not user.is_organiser else [],
+            # (pk, name) from the cached drop-down choices (cadre_pool.org_choices).
+            "townships": unit_choices(user, OrgUnit.Level.TOWNSHIP) if not user.is_organiser else [],
             "township": township,
             "scope_name": scope_name,
         },

@@ -13,6 +13,7 @@ cached the same way under their own version: without it each drop-down is a serv
 """
 
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -72,17 +73,34 @@ for _model in CodeTableEntry.__subclasses__():
     post_delete.connect(_code_tables_changed, sender=_model, dispatch_uid=f"codetables:delete:{_model.__name__}")
 
 
+class CodeEntry(NamedTuple):
+    code: str
+    name: str
+    short_name: str
+    parent: str | None
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name  # as the entry's __str__
+
+
+def code_table(model) -> list[CodeEntry]:
+    """Every entry of a code table in code order, from the cache."""
+    key = f"codetable:{code_tables_version()}:{model._meta.label_lower}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            CodeEntry(*row)
+            for row in model.objects.order_by("code").values_list("code", "name", "short_name", "parent")
+        ]
+        cache.set(key, rows, settings.ORG_CHOICES_CACHE_SECONDS)
+    return rows
+
+
 def code_choices(model, *, top_level: bool = False, codes: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """(code, label) of a code table's entries in code order: only the top level (education groups)
-    or only `codes` when asked. Labels are what the entry shows (its short name, else its name)."""
-    key = f"codechoices:{code_tables_version()}:{model._meta.label_lower}:{int(top_level)}:{','.join(codes)}"
-    choices = cache.get(key)
-    if choices is None:
-        entries = model.objects.order_by("code")
-        if top_level:
-            entries = entries.filter(parent__isnull=True)
-        if codes:
-            entries = entries.filter(code__in=codes)
-        choices = [(entry.code, str(entry)) for entry in entries]
-        cache.set(key, choices, settings.ORG_CHOICES_CACHE_SECONDS)
-    return choices
+    """(code, label) for a drop-down: only the top level (education groups) or only `codes` when asked."""
+    return [
+        (entry.code, entry.label)
+        for entry in code_table(model)
+        if not (top_level and entry.parent) and (not codes or entry.code in codes)
+    ]

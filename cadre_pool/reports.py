@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
+from cadre_pool.org_choices import code_choices, code_table
 from candidates.models import Candidate, PoolEvent, PoolStatus, SourceCategory
 
 AGE_BANDS = [
@@ -74,11 +75,11 @@ def dashboard_figures(candidates, *, base: dict, today: datetime.date) -> list[F
     Every figure comes from one grouped pass over the scope, which the covering index
     `candidate_township_list` answers without reading the table.
     """
-    educations = list(Education.objects.all())
-    levels = {e.code: e for e in educations if e.parent_id is None}
-    level_of = {e.code: e.parent_id for e in educations}
-    gender_names = {g.code: str(g) for g in Gender.objects.filter(code__in=["1", "2"])}
-    political_names = {p.code: str(p) for p in PoliticalStatus.objects.all()}
+    educations = code_table(Education)
+    levels = {entry.code: entry.name for entry in educations if entry.parent is None}
+    level_of = {entry.code: entry.parent for entry in educations}
+    gender_names = dict(code_choices(Gender, codes=("1", "2")))
+    political_names = dict(code_choices(PoliticalStatus))
 
     # One grouped pass: every status, and for people in the pool their source, age band, education,
     # gender, skill and political status (a few thousand groups at most), summed up here.
@@ -145,8 +146,8 @@ def dashboard_figures(candidates, *, base: dict, today: datetime.date) -> list[F
             _("Pool by education"),
             "bar",
             [
-                (str(level.name), n[f"education:{code}"], list_link(**in_pool, education=code))
-                for code, level in levels.items()
+                (name, n[f"education:{code}"], list_link(**in_pool, education=code))
+                for code, name in levels.items()
                 if n.get(f"education:{code}")
             ],
         ),
