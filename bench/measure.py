@@ -38,7 +38,11 @@ LIST_FILTER_STATUS = "in_pool"
 
 def _dsn() -> str:
     settings = connection.settings_dict
-    return f"host={settings['HOST']} port={settings['PORT'] or 5432} dbname={settings['NAME']} user={settings['USER']}"
+    # The app's own server settings (JIT off, cadre_pool/settings.py): the raw side runs with the same.
+    return (
+        f"host={settings['HOST']} port={settings['PORT'] or 5432} dbname={settings['NAME']} user={settings['USER']} "
+        "options='-c jit=off'"
+    )
 
 
 def _raw(statements):

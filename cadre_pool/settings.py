@@ -111,6 +111,10 @@ if DATABASES["default"]["ENGINE"] not in {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: our queries are short index scans whose cost estimates over a million files
+    # pass jit_above_cost, and compiling took 35 ms of a 36 ms dashboard query (docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # A streaming replica for the read queries of reports, dashboards and exports (cadre_pool/routers.py).
 # Tests point it at the default database: {"MIRROR": "default"} (pytest-django makes no second test DB).
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
@@ -122,6 +126,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"].update(
         CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"}
     )
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 REPLICA_READS = bool(DATABASE_REPLICA_URL)
 DATABASE_ROUTERS = ["cadre_pool.routers.ReplicaRouter"]
 

@@ -10,6 +10,7 @@ import datetime
 import json
 from pathlib import Path
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -126,3 +127,11 @@ def test_later_pages_cost_what_the_first_costs(client, district_staff, reference
     names = list(Candidate.objects.order_by("name", "pk").values_list("pk", flat=True))
     page = client.get(url, {"sort": "name", "page": 2}).context["page_obj"]
     assert [c.pk for c in page.object_list] == names[25:]
+
+
+@pytest.mark.postgres
+def test_app_connections_run_without_jit(db):
+    """JIT compilation cost more than the dashboard's queries themselves at a million files."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
