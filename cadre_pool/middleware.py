@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
@@ -24,10 +27,29 @@ class NoStoreMiddleware:
         return response
 
 
+class SessionRenewalMiddleware:
+    """The idle limit (S4): a signed-in session's expiry moves on with activity, at most once every
+    SESSION_RENEW_SECONDS. Renewing on every request made every page end with a session write; this way
+    a session can end up to that long before 30 idle minutes have passed, never after."""
+
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(self.KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                request.session[self.KEY] = now  # marks the session modified: saved with a new expiry
+        return self.get_response(request)
+
+
 class AbsoluteSessionLimitMiddleware:
     """Ends a session `SESSION_ABSOLUTE_SECONDS` (12 hours) after sign-in, however active it was (S4).
 
-    The idle limit is the cookie age, renewed on every request (SESSION_SAVE_EVERY_REQUEST).
+    The idle limit is the cookie age, renewed with activity (SessionRenewalMiddleware).
     """
 
     def __init__(self, get_response):

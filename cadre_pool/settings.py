@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cadre_pool.middleware.SessionRenewalMiddleware",
     "cadre_pool.audit.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cadre_pool.middleware.AbsoluteSessionLimitMiddleware",
@@ -164,11 +165,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions live in the database, so any app server behind the load balancer can answer any request;
-# their every-request renewal commits without waiting for the disk (cadre_pool/sessions.py).
+# their renewal commits without waiting for the disk (cadre_pool/sessions.py).
 SESSION_ENGINE = "cadre_pool.sessions"
-# Idle timeout: the cookie expires 30 minutes after the last request.
+# Idle timeout: the cookie expires 30 minutes after the last request, renewed at most once a minute
+# (cadre_pool.middleware.SessionRenewalMiddleware) rather than written on every page.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 # Absolute limit: a session ends this long after sign-in however active it is (S4).
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

@@ -31,3 +31,6 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Renew the session on every signed-in request, so that a page's query count does not depend on how
+# long ago the previous request was; tests/test_sessions.py checks the once-a-minute production value.
+SESSION_RENEW_SECONDS = 0
