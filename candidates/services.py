@@ -234,7 +234,7 @@ def create_candidates(*, actor, township, rows: list[tuple[dict, list]]) -> list
     """File many new candidates at once (the import): `create_candidate` for each `(fields, skills)` row.
 
     Every row gets the same checks, and the valid ones the same rows: the file, its skills, the first
-    pool event and a creation audit row, written by a few INSERTs per `BATCH_SIZE` rows instead of
+    pool event and a creation audit row, written by a few statements per table (`cadre_pool.bulk`) instead of
     fifteen round trips each. Returns per row, in order, the saved candidate or the ValidationError that
     refused it; the caller decides whether to keep the valid ones (the import rolls all back on any error).
     """
