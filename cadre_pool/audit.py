@@ -22,9 +22,10 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from cadre_pool import bulk
 from cadre_pool.models import AuditAction, AuditEvent
 
-__all__ = ["AuditAction", "audited", "client_ip", "diff", "prune", "record", "refused", "snapshot"]
+__all__ = ["AuditAction", "audited", "client_ip", "diff", "prune", "record", "record_created", "refused", "snapshot"]
 
 # Rows about these models, and these actions whatever their object, process personal information
 # and are kept `AUDIT_PERSONAL_INFO_RETENTION_DAYS` (three years); the rest `AUDIT_RETENTION_DAYS`.
@@ -171,7 +172,53 @@ def record(
     username typed at sign-in). Any other keyword lands in `extra` (row counts, filters, file hash,
     reason...). `personal_info` overrides the retention classification.
     """
-    if action not in AuditAction.values:
+    event = _event(
+        request,
+        action=action,
+        actor=actor,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=object_label,
+        before=before,
+        after=after,
+        success=success,
+        personal_info=personal_info,
+        extra=extra,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def record_created(*, actor, objects: list[Model], batch_size: int = 1000, **extra: Any) -> list[AuditEvent]:
+    """One creation row per object, the row `@audited(AuditAction.CREATE)` writes, inserted together.
+
+    For services that create many rows at once (the import); the rows join the caller's transaction.
+    """
+    events = [
+        _event(None, action=AuditAction.CREATE, actor=actor, obj=obj, after=snapshot(obj), extra=extra)
+        for obj in objects
+    ]
+    return bulk.insert(events, batch_size=batch_size)
+
+
+def _event(
+    request,
+    *,
+    action: str,
+    actor,
+    obj: Model | None,
+    object_type: str = "",
+    object_id: Any = "",
+    object_label: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    success: bool = True,
+    personal_info: bool | None = None,
+    extra: dict[str, Any],
+) -> AuditEvent:
+    """The unsaved audit row that `record` writes."""
+    if action not in AuditAction:
         raise ValueError(f"Unknown audit action {action!r}: add it to cadre_pool.models.AuditAction.")
     if actor is None and request is not None:
         user = getattr(request, "user", None)
@@ -182,7 +229,7 @@ def record(
         object_label = object_label or str(obj)
     if personal_info is None:
         personal_info = action in PERSONAL_INFO_ACTIONS or object_type.split(".")[0] in PERSONAL_INFO_APPS
-    return AuditEvent.objects.create(
+    return AuditEvent(
         created_at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
         actor_name=(str(actor) if actor is not None else "")[:200],
