@@ -225,19 +225,28 @@ class CandidateQuerySet(ScopedQuerySet):
 
 
 class Candidate(models.Model):
-    """One reserve candidate's information file (信息档案)."""
+    """One reserve candidate's information file (信息档案).
+
+    Foreign keys carry no index of their own (db_index=False): the township, village and target village
+    lead the composite indexes in Meta, and a code-table key (two or a few dozen values over a million
+    files) is never searched alone; each of the 19 indexes that Django would add cost every new file a
+    write (an import of 10,000 files spent seconds on them). Deleting a code-table entry, which PROTECT
+    checks with a scan, is a rare administrator's act.
+    """
 
     name = models.CharField(_("full name"), max_length=50)
     # Pinyin initials of the name ("zxl cxl" for 祝心灵), set by the services for search.
     name_initials = models.CharField(max_length=120, blank=True, editable=False)
-    gender = models.ForeignKey(Gender, verbose_name=_("gender"), on_delete=models.PROTECT)
-    ethnicity = models.ForeignKey(Ethnicity, verbose_name=_("ethnicity"), on_delete=models.PROTECT)
+    gender = models.ForeignKey(Gender, verbose_name=_("gender"), on_delete=models.PROTECT, db_index=False)
+    ethnicity = models.ForeignKey(Ethnicity, verbose_name=_("ethnicity"), on_delete=models.PROTECT, db_index=False)
     birth_date = models.DateField(_("birth date"))
     id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
     phone = models.CharField(_("mobile phone"), max_length=11)
-    political_status = models.ForeignKey(PoliticalStatus, verbose_name=_("political status"), on_delete=models.PROTECT)
+    political_status = models.ForeignKey(
+        PoliticalStatus, verbose_name=_("political status"), on_delete=models.PROTECT, db_index=False
+    )
     party_entry_date = models.DateField(_("party entry date"), null=True, blank=True)
-    education = models.ForeignKey(Education, verbose_name=_("education"), on_delete=models.PROTECT)
+    education = models.ForeignKey(Education, verbose_name=_("education"), on_delete=models.PROTECT, db_index=False)
     source_category = models.CharField(_("source category"), max_length=30, choices=SourceCategory)
     township = models.ForeignKey(
         OrgUnit,
@@ -245,6 +254,7 @@ class Candidate(models.Model):
         on_delete=models.PROTECT,
         related_name="township_candidates",
         limit_choices_to={"level": OrgUnit.Level.TOWNSHIP},
+        db_index=False,
     )
     village = models.ForeignKey(
         OrgUnit,
@@ -254,6 +264,7 @@ class Candidate(models.Model):
         limit_choices_to={"level": OrgUnit.Level.VILLAGE},
         null=True,
         blank=True,
+        db_index=False,
     )
     target_village = models.ForeignKey(
         OrgUnit,
@@ -263,6 +274,7 @@ class Candidate(models.Model):
         limit_choices_to={"level": OrgUnit.Level.VILLAGE},
         null=True,
         blank=True,
+        db_index=False,
     )
     native_place = models.CharField(_("native place"), max_length=50, blank=True)
     current_city = models.CharField(_("where working or in business now"), max_length=50, blank=True)
@@ -275,6 +287,7 @@ class Candidate(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,
     )
     fulltime_school = models.CharField(_("full-time school"), max_length=100, blank=True)
     fulltime_major = models.CharField(_("full-time major"), max_length=100, blank=True)
@@ -285,11 +298,16 @@ class Candidate(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,
     )
     inservice_school = models.CharField(_("in-service school"), max_length=100, blank=True)
     inservice_major = models.CharField(_("in-service major"), max_length=100, blank=True)
-    degree = models.ForeignKey(Degree, verbose_name=_("degree"), on_delete=models.PROTECT, null=True, blank=True)
-    health = models.ForeignKey(HealthStatus, verbose_name=_("health"), on_delete=models.PROTECT, null=True, blank=True)
+    degree = models.ForeignKey(
+        Degree, verbose_name=_("degree"), on_delete=models.PROTECT, null=True, blank=True, db_index=False
+    )
+    health = models.ForeignKey(
+        HealthStatus, verbose_name=_("health"), on_delete=models.PROTECT, null=True, blank=True, db_index=False
+    )
     rewards_punishments = models.TextField(_("rewards and punishments"), blank=True)
     willingness = models.CharField(_("willing to return home"), max_length=20, choices=Willingness, blank=True)
     skills = models.ManyToManyField(SkillTag, verbose_name=_("industry experience and skills"), blank=True)
