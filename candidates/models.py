@@ -530,7 +530,8 @@ class PoolEventQuerySet(ScopedQuerySet):
 class PoolEvent(models.Model):
     """One movement of a candidate through the pool: who, when, why, approved by whom."""
 
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: poolevent_candidate_time leads with the candidate.
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="events", db_index=False)
     # The candidate's township (a file never changes township), copied so that a scope's movements
     # are a range scan of its townships' events rather than a probe per person.
     township = models.ForeignKey(
