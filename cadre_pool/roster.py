@@ -212,13 +212,14 @@ def roster_table(*, queryset, columns: list[RosterColumn], user, filters: str, u
         sources={value: str(label) for value, label in SourceCategory.choices},
         statuses={value: str(label) for value, label in PoolStatus.choices},
     )
-    rows = enumerate(roster_queryset(queryset).iterator(chunk_size=CHUNK), start=1)
+    rows = roster_queryset(queryset)
     return Table(
         sheet=str(_("Roster")),
         title=roster_title(user),
         subtitle=subtitle,
         columns=[Column(column.key, str(column.header), column.width, _bind(column, context)) for column in columns],
-        rows=rows,
+        rows=enumerate(rows.iterator(chunk_size=CHUNK), start=1),
+        database=rows.db,
     )
 
 

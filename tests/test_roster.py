@@ -333,3 +333,34 @@ def test_roster_query_count_does_not_grow_with_rows(client, organiser, reference
     CandidateFactory.create_batch(190, township=reference[MINGYANG])
     many, rows = count_queries()
     assert rows == 200 and many == few, (few, many)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_roster_rows_stream_unless_the_export_reports_progress(organiser, listed):
+    """Outside a transaction Django's server-side cursor is WITH HOLD: PostgreSQL runs the whole query before
+    the first row. The roster reads inside a transaction instead, except in the worker, whose progress rows
+    must be visible while it runs."""
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+    from openpyxl import Workbook
+
+    from cadre_pool.excel import add_table, workbook_bytes
+    from cadre_pool.roster import build_roster
+
+    def declared(**progress):
+        table, _count = build_roster(organiser, QueryDict())
+        with CaptureQueriesContext(connection) as queries:
+            if progress:
+                workbook = Workbook(write_only=True)
+                add_table(workbook, table, **progress)
+                workbook.save(io.BytesIO())
+            else:
+                workbook_bytes(table)
+        return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("DECLARE")]
+
+    (streamed,) = declared()
+    assert "WITH HOLD" not in streamed
+    (held,) = declared(progress=lambda n: None)
+    assert "WITH HOLD" in held
