@@ -126,15 +126,17 @@ class _TableSheet(WriteOnlyWorksheet):
             yield from super()._values_to_row(values, row_idx)
             return
         body = self._body
-        for column, raw in enumerate(values, 1):
-            value = safe(raw)
-            if isinstance(value, str):
+        plain, quoted = body["plain"], body["quoted"]
+        for column, value in enumerate(values, 1):
+            if type(value) is not str:  # most values are text: skip the checks they need not
+                value = safe(value)
+            if type(value) is str or isinstance(value, str):
                 if value.startswith(FORMULA_PREFIXES):
-                    cell = body["quoted"]
+                    cell = quoted
                     cell.value = value
                     cell.data_type = "s"  # as `_cell` writes it: text with the hidden apostrophe
                 else:
-                    cell = body["plain"]
+                    cell = plain
                     cell.value = value
             else:
                 if isinstance(value, datetime.datetime):
@@ -142,7 +144,7 @@ class _TableSheet(WriteOnlyWorksheet):
                 elif isinstance(value, datetime.date):
                     cell = body["date"]
                 else:
-                    cell = body["plain"]
+                    cell = plain
                 cell.value = value
             cell.row = row_idx
             cell.column = column
