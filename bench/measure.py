@@ -230,7 +230,6 @@ def dashboard_page() -> dict:
 # Roster export ----------------------------------------------------------------------------
 
 EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", 100_000))
-ROSTER_CELLS = 21
 
 
 def _export_params():
@@ -261,21 +260,67 @@ def export_app() -> dict:
     return {"rows": written, "seconds": round(seconds, 2), "bytes": buffer.tell(), "peak_rss_mb": _peak_rss_mb()}
 
 
+def _shown(today, sources: dict, statuses: dict):
+    """The roster's 21 displayed values (masked) from one row of its statement, written the plain way."""
+
+    def shown(number, row):
+        (township, township_short, village, village_short, name, gender, gender_short, ethnicity) = row[:8]
+        (ethnicity_short, born, political, political_short, party, education) = row[8:14]
+        (fulltime_school, fulltime_major, inservice_school, inservice_major, id_number, phone) = row[14:20]
+        (source, employer, occupation, skills_other, status, notes, mentors, posts, skills) = row[20:29]
+        school, major = (fulltime_school, fulltime_major) if fulltime_school else (inservice_school, inservice_major)
+        return [
+            number,
+            township_short or township,
+            village_short or village or "",
+            name,
+            gender_short or gender,
+            ethnicity_short or ethnicity,
+            born.strftime("%Y.%m"),
+            today.year - born.year - ((today.month, today.day) < (born.month, born.day)),
+            political_short or political,
+            party.strftime("%Y.%m") if party else "",
+            education,
+            " ".join(part for part in (school, major) if part),
+            id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:],
+            phone[:3] + "****" + phone[-4:] if phone else "",
+            sources.get(source, source),
+            " ".join(part for part in (employer, occupation) if part),
+            "、".join(part for part in (skills, skills_other) if part),
+            mentors or "",
+            posts or "",
+            statuses.get(status, status),
+            notes,
+        ]
+
+    return shown
+
+
 def export_raw() -> dict:
-    """Raw limit: the same rows and values read by plain SQL, written with openpyxl write-only."""
+    """Raw limit: the same rows read by the roster's own SQL statement, their 21 displayed values computed
+    in plain Python and written unstyled with openpyxl write-only."""
+    from django.db import transaction
+    from django.utils import timezone
     from openpyxl import Workbook
 
-    from cadre_pool.roster import build_roster
+    from cadre_pool.roster import ROSTER_FIELDS, build_roster
+    from candidates.models import PoolStatus, SourceCategory
 
     user = User.objects.get(username="scale_province")
     table, _count = build_roster(user, _export_params())
     # The exact statement the roster runs, so that both read the same rows and values.
-    with CaptureQueriesContext(connection) as ctx:
+    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
         next(iter(table.rows))
     sql = ctx.captured_queries[-1]["sql"]
     if sql.startswith("DECLARE"):  # the iterator's server-side cursor: keep its query
         sql = sql[sql.index(" FOR ") + len(" FOR ") :]
     sql = sql[: sql.rfind(" LIMIT")] if " LIMIT" in sql[-30:] else sql
+    assert len(ROSTER_FIELDS) == 29, "export_raw's _shown reads the roster statement's columns by position"
+    shown = _shown(
+        timezone.localdate(),
+        {value: str(label) for value, label in SourceCategory.choices},
+        {value: str(label) for value, label in PoolStatus.choices},
+    )
     connections.close_all()
     start = time.perf_counter()
     raw = psycopg.connect(_dsn())
@@ -285,11 +330,8 @@ def export_raw() -> dict:
     with raw.cursor(name="roster") as cursor:
         cursor.itersize = 2000
         cursor.execute(sql + f" LIMIT {EXPORT_ROWS}")
-        for row in cursor:
-            # As many cells per row as the roster's 21 columns, taken from the same statement's values.
-            values = row[:ROSTER_CELLS]
-            sheet.append([value if not hasattr(value, "tzinfo") else str(value) for value in values])
-            written += 1
+        for written, row in enumerate(cursor, start=1):
+            sheet.append(shown(written, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     seconds = time.perf_counter() - start

@@ -1,5 +1,6 @@
 """花名册: the roster export of any filtered candidate list, in the browser or in the background."""
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -22,53 +23,112 @@ class RosterColumn:
     key: str
     header: object
     width: float
-    value: Callable  # (number, candidate, unmasked) -> value
+    value: Callable  # (number, row, context) -> value; row: the ROSTER_FIELDS of one person, by name
+
+
+@dataclass(frozen=True)
+class RosterContext:
+    """What every row of one export shares: decided once, not per row."""
+
+    unmasked: bool
+    today: datetime.date
+    sources: dict[str, str]  # choice value -> label in the active language
+    statuses: dict[str, str]
+
+
+# One person's roster values, read with values(): no model instances, no related objects.
+ROSTER_FIELDS = (
+    "township__name",
+    "township__short_name",
+    "village__name",
+    "village__short_name",
+    "name",
+    "gender__name",
+    "gender__short_name",
+    "ethnicity__name",
+    "ethnicity__short_name",
+    "birth_date",
+    "political_status__name",
+    "political_status__short_name",
+    "party_entry_date",
+    "education__name",
+    "fulltime_school",
+    "fulltime_major",
+    "inservice_school",
+    "inservice_major",
+    "id_number",
+    "phone",
+    "source_category",
+    "employer",
+    "occupation",
+    "skills_other",
+    "status",
+    "notes",
+    "roster_mentors",
+    "roster_posts",
+    "roster_skills",
+)
 
 
 def _month(day) -> str:
     return day.strftime("%Y.%m") if day else ""
 
 
-def _school(c) -> str:
-    school = c.fulltime_school or c.inservice_school
-    major = c.fulltime_major if c.fulltime_school else c.inservice_major
+def _age(born: datetime.date, today: datetime.date) -> int:
+    # Candidate.age_on, on the row's birth date.
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _label(row, relation: str) -> str:
+    # str() of an org unit or a code-table entry: its short name, or its name.
+    return row[f"{relation}__short_name"] or row[f"{relation}__name"] or ""
+
+
+def _school(r) -> str:
+    school = r["fulltime_school"] or r["inservice_school"]
+    major = r["fulltime_major"] if r["fulltime_school"] else r["inservice_major"]
     return " ".join(part for part in (school, major) if part)
 
 
-def _employer(c) -> str:
-    return " ".join(part for part in (c.employer, c.occupation) if part)
+def _employer(r) -> str:
+    return " ".join(part for part in (r["employer"], r["occupation"]) if part)
 
 
-def _skills(c) -> str:
-    return "、".join(part for part in (c.roster_skills, c.skills_other) if part)
+def _skills(r) -> str:
+    return "、".join(part for part in (r["roster_skills"], r["skills_other"]) if part)
 
 
-def _sensitive(raw: str, masker) -> Callable:
-    return lambda n, c, unmasked: getattr(c, raw) if unmasked else masker(getattr(c, raw))
+def _sensitive(field: str, masker) -> Callable:
+    return lambda n, r, ctx: r[field] if ctx.unmasked else masker(r[field])
 
 
 ROSTER_COLUMNS = [
-    RosterColumn("number", gettext_lazy("No."), 6, lambda n, c, u: n),
-    RosterColumn("township", gettext_lazy("Township (street)"), 12, lambda n, c, u: str(c.township)),
-    RosterColumn("village", gettext_lazy("Village (community)"), 14, lambda n, c, u: str(c.village or "")),
-    RosterColumn("name", gettext_lazy("Name"), 10, lambda n, c, u: c.name),
-    RosterColumn("gender", gettext_lazy("Gender"), 6, lambda n, c, u: str(c.gender)),
-    RosterColumn("ethnicity", gettext_lazy("Ethnicity"), 8, lambda n, c, u: str(c.ethnicity)),
-    RosterColumn("birth", gettext_lazy("Born"), 10, lambda n, c, u: _month(c.birth_date)),
-    RosterColumn("age", gettext_lazy("Age"), 6, lambda n, c, u: c.age),
-    RosterColumn("political", gettext_lazy("Political status"), 12, lambda n, c, u: str(c.political_status)),
-    RosterColumn("party_entry", gettext_lazy("Joined the Party"), 10, lambda n, c, u: _month(c.party_entry_date)),
-    RosterColumn("education", gettext_lazy("Education"), 14, lambda n, c, u: c.education.name),
-    RosterColumn("school", gettext_lazy("School and major"), 20, lambda n, c, u: _school(c)),
+    RosterColumn("number", gettext_lazy("No."), 6, lambda n, r, ctx: n),
+    RosterColumn("township", gettext_lazy("Township (street)"), 12, lambda n, r, ctx: _label(r, "township")),
+    RosterColumn("village", gettext_lazy("Village (community)"), 14, lambda n, r, ctx: _label(r, "village")),
+    RosterColumn("name", gettext_lazy("Name"), 10, lambda n, r, ctx: r["name"]),
+    RosterColumn("gender", gettext_lazy("Gender"), 6, lambda n, r, ctx: _label(r, "gender")),
+    RosterColumn("ethnicity", gettext_lazy("Ethnicity"), 8, lambda n, r, ctx: _label(r, "ethnicity")),
+    RosterColumn("birth", gettext_lazy("Born"), 10, lambda n, r, ctx: _month(r["birth_date"])),
+    RosterColumn("age", gettext_lazy("Age"), 6, lambda n, r, ctx: _age(r["birth_date"], ctx.today)),
+    RosterColumn("political", gettext_lazy("Political status"), 12, lambda n, r, ctx: _label(r, "political_status")),
+    RosterColumn("party_entry", gettext_lazy("Joined the Party"), 10, lambda n, r, ctx: _month(r["party_entry_date"])),
+    RosterColumn("education", gettext_lazy("Education"), 14, lambda n, r, ctx: r["education__name"]),
+    RosterColumn("school", gettext_lazy("School and major"), 20, lambda n, r, ctx: _school(r)),
     RosterColumn("id_number", gettext_lazy("Resident ID number"), 22, _sensitive("id_number", mask_id_number)),
     RosterColumn("phone", gettext_lazy("Phone"), 14, _sensitive("phone", mask_mobile)),
-    RosterColumn("source", gettext_lazy("Source category"), 16, lambda n, c, u: c.get_source_category_display()),
-    RosterColumn("employer", gettext_lazy("Current employer and post"), 20, lambda n, c, u: _employer(c)),
-    RosterColumn("skills", gettext_lazy("Industry experience or skills"), 20, lambda n, c, u: _skills(c)),
-    RosterColumn("mentors", gettext_lazy("Mentors"), 14, lambda n, c, u: c.roster_mentors or ""),
-    RosterColumn("posts", gettext_lazy("Post placements"), 18, lambda n, c, u: c.roster_posts or ""),
-    RosterColumn("status", gettext_lazy("Status"), 10, lambda n, c, u: c.get_status_display()),
-    RosterColumn("notes", gettext_lazy("Notes"), 24, lambda n, c, u: c.notes),
+    RosterColumn(
+        "source",
+        gettext_lazy("Source category"),
+        16,
+        lambda n, r, ctx: ctx.sources.get(r["source_category"], r["source_category"]),
+    ),
+    RosterColumn("employer", gettext_lazy("Current employer and post"), 20, lambda n, r, ctx: _employer(r)),
+    RosterColumn("skills", gettext_lazy("Industry experience or skills"), 20, lambda n, r, ctx: _skills(r)),
+    RosterColumn("mentors", gettext_lazy("Mentors"), 14, lambda n, r, ctx: r["roster_mentors"] or ""),
+    RosterColumn("posts", gettext_lazy("Post placements"), 18, lambda n, r, ctx: r["roster_posts"] or ""),
+    RosterColumn("status", gettext_lazy("Status"), 10, lambda n, r, ctx: ctx.statuses.get(r["status"], r["status"])),
+    RosterColumn("notes", gettext_lazy("Notes"), 24, lambda n, r, ctx: r["notes"]),
 ]
 COLUMNS_BY_KEY = {column.key: column for column in ROSTER_COLUMNS}
 DEFAULT_COLUMNS = [column.key for column in ROSTER_COLUMNS]
@@ -86,7 +146,7 @@ def _ordered(*fields) -> dict:
 
 
 def roster_queryset(queryset):
-    """The list's own filtered queryset with what the roster needs, one query per chunk."""
+    """The list's own filtered queryset as the roster's values (ROSTER_FIELDS), one query per chunk."""
     from candidates.models import Candidate
     from mentorship.models import MentorAssignment, Placement
 
@@ -109,10 +169,9 @@ def roster_queryset(queryset):
         .annotate(names=StringAgg("skilltag__name", delimiter=Value("、"), **_ordered("skilltag__sort_order")))
         .values("names")
     )
-    related = ("township", "village", "gender", "ethnicity", "political_status", "education")
-    return queryset.select_related(*related).annotate(
+    return queryset.annotate(
         roster_mentors=Subquery(mentors), roster_posts=Subquery(posts), roster_skills=Subquery(skills)
-    )
+    ).values(*ROSTER_FIELDS)
 
 
 def describe_filters(filterset) -> str:
@@ -145,18 +204,28 @@ def roster_table(*, queryset, columns: list[RosterColumn], user, filters: str, u
         "user": user,
         "masked": "" if unmasked else _(" · ID numbers and phones masked"),
     }
-    rows = enumerate(roster_queryset(queryset).iterator(chunk_size=CHUNK), start=1)
+    from candidates.models import PoolStatus, SourceCategory
+
+    context = RosterContext(
+        unmasked=unmasked,
+        today=timezone.localdate(),
+        sources={value: str(label) for value, label in SourceCategory.choices},
+        statuses={value: str(label) for value, label in PoolStatus.choices},
+    )
+    rows = roster_queryset(queryset)
     return Table(
         sheet=str(_("Roster")),
         title=roster_title(user),
         subtitle=subtitle,
-        columns=[Column(column.key, str(column.header), column.width, _bind(column, unmasked)) for column in columns],
-        rows=rows,
+        columns=[Column(column.key, str(column.header), column.width, _bind(column, context)) for column in columns],
+        rows=enumerate(rows.iterator(chunk_size=CHUNK), start=1),
+        database=rows.db,
     )
 
 
-def _bind(column: RosterColumn, unmasked: bool):
-    return lambda row: column.value(row[0], row[1], unmasked)
+def _bind(column: RosterColumn, context: RosterContext):
+    value = column.value
+    return lambda row: value(row[0], row[1], context)
 
 
 def is_large(count: int) -> bool:

@@ -3,9 +3,10 @@
 import datetime
 import io
 
-from openpyxl import load_workbook
+import pytest
+from openpyxl import Workbook, load_workbook
 
-from cadre_pool.excel import Column, Table, workbook_bytes
+from cadre_pool.excel import Column, Table, add_table, workbook_bytes
 
 COLUMNS = [
     Column("n", "序号", 6, lambda row: row["n"]),
@@ -43,3 +44,64 @@ def test_formulas_come_back_as_text_and_print_settings_are_set():
 def test_an_empty_table_still_has_its_headers():
     sheet = load_workbook(io.BytesIO(workbook_bytes(_table([]))))["花名册"]
     assert sheet.max_row == 3
+
+
+VALUES = [7, "甲乙", datetime.date(2026, 3, 4), datetime.datetime(2026, 3, 4, 5, 6), '=HYPERLINK("x")', "-1", None, 2.5]
+
+
+def _typed_table(rows, sheet="名册"):
+    return Table(
+        sheet=sheet,
+        title="标题",
+        subtitle="筛选条件",
+        columns=[Column(f"c{i}", f"列{i}", 12, lambda row, i=i: row[i]) for i in range(len(VALUES))],
+        rows=rows,
+    )
+
+
+def _bordered_and_wrapped(cell) -> bool:
+    sides = (cell.border.left, cell.border.right, cell.border.top, cell.border.bottom)
+    return all(side.style == "thin" for side in sides) and cell.alignment.wrap_text and cell.alignment.vertical == "top"
+
+
+def test_data_cells_keep_border_wrap_and_formats_on_every_sheet():
+    content = workbook_bytes(_typed_table([VALUES, VALUES]), _typed_table([VALUES], sheet="第二页"))
+    workbook = load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == ["名册", "第二页"]
+    for sheet, rows in zip(workbook.worksheets, (2, 1), strict=True):
+        assert sheet.max_row == 3 + rows
+        for row in sheet.iter_rows(min_row=4):
+            assert all(_bordered_and_wrapped(cell) for cell in row)
+            number, text, day, moment, formula, minus, empty, fraction = row
+            assert (number.value, number.data_type, number.number_format) == (7, "n", "General")
+            assert (text.value, text.number_format, text.quotePrefix) == ("甲乙", "General", False)
+            assert (day.value, day.number_format) == (datetime.datetime(2026, 3, 4), "yyyy-mm-dd")
+            assert (moment.value, moment.number_format) == (datetime.datetime(2026, 3, 4, 5, 6), "yyyy-mm-dd hh:mm")
+            # Formula-like text stays text, behind Excel's hidden apostrophe.
+            assert (formula.value, formula.data_type, formula.quotePrefix) == ('=HYPERLINK("x")', "s", True)
+            assert (minus.value, minus.data_type, minus.quotePrefix) == ("-1", "s", True)
+            assert empty.value is None  # an empty value is still a bordered cell
+            assert (fraction.value, fraction.number_format) == (2.5, "General")
+        # The title, subtitle and header keep their own looks; the title row has no border.
+        assert sheet["A1"].value == "标题" and sheet["A1"].font.sz == 16 and sheet["A1"].font.b
+        assert sheet["A1"].border.left.style is None and not sheet["A1"].alignment.wrap_text
+        assert sheet["A2"].font.sz == 10
+        header = sheet[3]
+        assert [cell.value for cell in header] == [f"列{i}" for i in range(len(VALUES))]
+        assert all(_bordered_and_wrapped(cell) and cell.font.b for cell in header)
+        assert header[0].fill.fgColor.rgb == "00F2DCDB"
+        assert sheet.column_dimensions["A"].width == 12
+
+
+def test_a_data_row_is_written_before_the_next_is_read():
+    """Each data cell object is reused for the next value: the values of one row must not bleed into another."""
+    rows = [[n, f"第{n}行", datetime.date(2026, 1, n), None, "", "", "", n / 2] for n in range(1, 6)]
+    sheet = load_workbook(io.BytesIO(workbook_bytes(_typed_table(rows)))).active
+    data = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [row[:3] for row in data] == [(n, f"第{n}行", datetime.datetime(2026, 1, n)) for n in range(1, 6)]
+    assert [row[7] for row in data] == [n / 2 for n in range(1, 6)]
+
+
+def test_add_table_needs_a_write_only_workbook():
+    with pytest.raises(TypeError):
+        add_table(Workbook(), _typed_table([VALUES]))

@@ -109,6 +109,13 @@ def test_large_exports_run_in_the_background_and_are_private(
     assert (export.status, export.written, export.total) == ("done", 3, 3)
     sheet = _sheet(client.get(reverse("export_download", args=[export.pk])))
     assert len(list(sheet.iter_rows(min_row=4))) == 3
+    # The worker's file holds what the page's own export holds, with the same meeting-ready cells.
+    settings.EXPORT_ASYNC_THRESHOLD = 5000
+    at_once = _sheet(client.get(reverse("candidates:list"), {"export": "xlsx"}))
+    assert list(sheet.iter_rows(min_row=3, values_only=True)) == list(at_once.iter_rows(min_row=3, values_only=True))
+    assert all(
+        c.border.bottom.style == "thin" and c.alignment.wrap_text for row in sheet.iter_rows(min_row=4) for c in row
+    )
     client.force_login(other_organiser)
     assert client.get(reverse("export_status", args=[export.pk])).status_code == 404
     assert client.get(reverse("export_download", args=[export.pk])).status_code == 404
@@ -221,3 +228,139 @@ def test_roster_has_the_default_columns_of_a_meeting_roster(client, organiser, r
     assert row["毕业院校及专业"] == "四川农业大学 园艺"
     assert row["现工作单位及职务"] == "巴中市某合作社 种植"
     assert set(row["产业经验或专业技能"].split("、")) == {"电商", "种养殖", "直播带货"}
+
+
+def _expected_row(number, c):
+    """A roster row as the model instances show the person (the roster's own code reads values, not instances).
+
+    Empty text reads back from the sheet as an empty cell (None)."""
+    school = c.fulltime_school or c.inservice_school
+    major = c.fulltime_major if c.fulltime_school else c.inservice_major
+    mentors = c.mentor_assignments.filter(end_date__isnull=True).order_by("-is_lead", "start_date")
+    posts = c.placements.filter(end_date__isnull=True)
+    skills = [tag.name for tag in c.skills.order_by("sort_order")]
+    row = (
+        number,
+        str(c.township),
+        str(c.village or ""),
+        c.name,
+        str(c.gender),
+        str(c.ethnicity),
+        f"{c.birth_date:%Y.%m}",
+        c.age,
+        str(c.political_status),
+        f"{c.party_entry_date:%Y.%m}" if c.party_entry_date else "",
+        c.education.name,
+        " ".join(part for part in (school, major) if part),
+        c.masked_id_number,
+        c.masked_phone,
+        c.get_source_category_display(),
+        " ".join(part for part in (c.employer, c.occupation) if part),
+        "、".join([*skills, *([c.skills_other] if c.skills_other else [])]),
+        "、".join(a.mentor.name for a in mentors),
+        "、".join(p.post_type.name for p in posts),
+        c.get_status_display(),
+        c.notes,
+    )
+    return tuple(None if value == "" else value for value in row)
+
+
+def test_roster_values_are_what_the_files_show(client, organiser, reference):
+    import datetime
+
+    from candidates.models import SkillTag, SourceCategory
+    from mentorship import services
+    from mentorship.models import PostType
+    from tests.factories import MentorFactory
+
+    mentored = CandidateFactory(
+        township=reference[MINGYANG],
+        village=reference[QILONGSHAN],
+        name="测试一",
+        age=29,
+        political_status_id="01",
+        party_entry_date=datetime.date(2019, 7, 1),
+        ethnicity_id="03",
+        inservice_school="市委党校",
+        inservice_major="行政管理",
+        occupation="网格员",
+        notes="=备注",
+        source_category=SourceCategory.VETERAN,
+        male=False,
+    )
+    mentored.skills.set(SkillTag.objects.all()[:2])
+    lead, second = MentorFactory(township=reference[MINGYANG]), MentorFactory(township=reference[MINGYANG])
+    services.assign_mentor(actor=organiser, candidate_id=mentored.pk, mentor_id=lead.pk)
+    services.assign_mentor(actor=organiser, candidate_id=mentored.pk, mentor_id=second.pk)
+    services.start_placement(
+        actor=organiser,
+        candidate_id=mentored.pk,
+        fields={"post_type": PostType.objects.first(), "village": reference[QILONGSHAN], "duties": "第三网格"},
+    )
+    plain = CandidateFactory(township=reference[MINGYANG], name="测试二", age=41, status=PoolStatus.FILED)
+    client.force_login(organiser)
+    sheet = _sheet(client.get(reverse("candidates:list"), {"export": "xlsx"}))
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [row[3] for row in rows] == ["测试一", "测试二"]
+    assert rows == [_expected_row(1, mentored), _expected_row(2, plain)]
+    assert rows[0][7] == 29 and rows[1][7] == 41
+    assert rows[0][12] == mentored.id_number[:4] + "*" * 10 + mentored.id_number[-4:]
+    # The cells users see: bordered and wrapped; formula-like notes stay text.
+    cell = sheet.cell(row=4, column=21)
+    assert cell.border.left.style == "thin" and cell.alignment.wrap_text and cell.quotePrefix
+    # Full values only on a POST by someone allowed to see them.
+    sheet = _sheet(client.post(reverse("roster_options"), {"unmasked": "1", "col": ["id_number", "phone"]}))
+    assert list(sheet.iter_rows(min_row=4, values_only=True)) == [
+        (mentored.id_number, mentored.phone),
+        (plain.id_number, plain.phone),
+    ]
+
+
+def test_roster_query_count_does_not_grow_with_rows(client, organiser, reference):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            sheet = _sheet(client.get(reverse("candidates:list"), {"export": "xlsx"}))
+        return len(queries), sheet.max_row - 3
+
+    CandidateFactory.create_batch(10, township=reference[MINGYANG])
+    client.force_login(organiser)
+    count_queries()  # fills the cached drop-down choices
+    few, rows = count_queries()
+    assert rows == 10
+    CandidateFactory.create_batch(190, township=reference[MINGYANG])
+    many, rows = count_queries()
+    assert rows == 200 and many == few, (few, many)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_roster_rows_stream_unless_the_export_reports_progress(organiser, listed):
+    """Outside a transaction Django's server-side cursor is WITH HOLD: PostgreSQL runs the whole query before
+    the first row. The roster reads inside a transaction instead, except in the worker, whose progress rows
+    must be visible while it runs."""
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+    from openpyxl import Workbook
+
+    from cadre_pool.excel import add_table, workbook_bytes
+    from cadre_pool.roster import build_roster
+
+    def declared(**progress):
+        table, _count = build_roster(organiser, QueryDict())
+        with CaptureQueriesContext(connection) as queries:
+            if progress:
+                workbook = Workbook(write_only=True)
+                add_table(workbook, table, **progress)
+                workbook.save(io.BytesIO())
+            else:
+                workbook_bytes(table)
+        return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("DECLARE")]
+
+    (streamed,) = declared()
+    assert "WITH HOLD" not in streamed
+    (held,) = declared(progress=lambda n: None)
+    assert "WITH HOLD" in held
