@@ -52,7 +52,7 @@ class FastNumberInput(FastInputMixin, forms.NumberInput):
 FAST = {forms.Select: FastSelect, forms.TextInput: FastTextInput, forms.NumberInput: FastNumberInput}
 
 
-def use_fast_selects(form: forms.Form) -> None:
+def use_fast_widgets(form: forms.Form) -> None:
     """Swap the plain selects and text and number inputs of a filter form for ones built in Python."""
     for field in form.fields.values():
         fast = FAST.get(type(field.widget))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
 from cadre_pool.org_choices import code_choices, unit_choices
-from cadre_pool.widgets import use_fast_selects
+from cadre_pool.widgets import use_fast_widgets
 from candidates.identity import normalise_id_number
 from candidates.models import Candidate, PoolStatus, SkillTag, SourceCategory, Willingness
 
@@ -87,7 +87,7 @@ class CandidateFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self._unit_choices(user)
-        use_fast_selects(self.form)
+        use_fast_widgets(self.form)
         for field in self.form.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)

@@ -48,11 +48,10 @@ def _record_for_update(model, actor, pk: int, **conditions):
 
 def refresh_current_flags(candidate_ids) -> None:
     """Set the files' has_current_mentor / _post / _secondment from their records, inside the caller's
-    transaction. The files are locked first, so that the update (a new statement, a new snapshot) sees
-    what a concurrent change of another record of the same person committed."""
-    ids = list(candidate_ids)
-    list(Candidate.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
-    Candidate.objects.filter(pk__in=ids).update(
+    transaction. The caller holds the files' row locks (`_candidate_for_update`, `_record_for_update`),
+    so this update, a statement with its own snapshot, sees what a concurrent change of another record
+    of the same person committed before the lock was granted."""
+    Candidate.objects.filter(pk__in=list(candidate_ids)).update(
         has_current_mentor=Exists(MentorAssignment.objects.filter(candidate=OuterRef("pk"), end_date__isnull=True)),
         has_current_post=Exists(Placement.objects.filter(candidate=OuterRef("pk"), end_date__isnull=True)),
         has_current_secondment=Exists(Secondment.objects.filter(candidate=OuterRef("pk"), actual_end__isnull=True)),

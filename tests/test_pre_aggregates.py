@@ -19,6 +19,7 @@ from mentorship import services
 from mentorship.models import MentorAssignment, Placement, PostType, Secondment
 from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN
 from tests.factories import CandidateFactory, MentorFactory
+from tests.test_concurrency import _run
 from tests.test_information_file import _fields
 
 START = datetime.date(2026, 3, 1)
@@ -168,10 +169,6 @@ def test_two_mentors_ended_at_once_leave_no_stale_flag(reference, organiser, dis
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=end, args=(a,)) for a in assignments]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        _run([threading.Thread(target=end, args=(a,)) for a in assignments])
         assert not errors, errors
         assert _flags(candidate) == _truth(candidate) == (False, False, False), attempt
