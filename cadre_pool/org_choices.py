@@ -97,6 +97,26 @@ def code_table(model) -> list[CodeEntry]:
     return rows
 
 
+_instances: dict[str, tuple[int, dict]] = {}
+
+
+def code_instances(model, version: int) -> dict:
+    """The entries of a code table as model instances by code, built once per process and `version`
+    (`code_tables_version()`, read once by the caller for all its tables): a file's page shows eight
+    codes' names without joining eight tables. Shared between requests, so read-only."""
+    label = model._meta.label_lower
+    held = _instances.get(label)
+    if held is None or held[0] != version:
+        by_code = {}
+        for entry in code_table(model):
+            instance = model(code=entry.code, name=entry.name, short_name=entry.short_name, parent_id=entry.parent)
+            instance._state.adding = False  # as if read from the database
+            instance._state.db = "default"
+            by_code[entry.code] = instance
+        held = _instances[label] = (version, by_code)
+    return held[1]
+
+
 def code_choices(model, *, top_level: bool = False, codes: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(code, label) for a drop-down: only the top level (education groups) or only `codes` when asked."""
     return [

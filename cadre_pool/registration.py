@@ -37,7 +37,9 @@ def _context(candidate: Candidate) -> dict:
 
 @access(READERS)
 def registration_form(request, pk):
-    candidate = get_object_or_404(Candidate.objects.visible_to(request.user).for_detail(), pk=pk)
+    candidate = get_object_or_404(
+        Candidate.objects.visible_to(request.user).for_detail().prefetch_related("skills", "work_history"), pk=pk
+    )
     context = _context(candidate)
     if request.GET.get("export") == "xlsx":
         exports.record_export(request, "registration_form", 1, candidate=candidate.pk)

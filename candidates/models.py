@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from cadre_pool.models import (
     PoliticalStatus,
     Role,
 )
+from cadre_pool.org_choices import code_instances, code_tables_version
 from cadre_pool.scoping import ScopedQuerySet, township_scope
 from cadre_pool.storage import private_storage
 from candidates.identity import (
@@ -198,31 +200,39 @@ class CandidateQuerySet(ScopedQuerySet):
         return self.select_related("township", "village", "gender", "political_status", "education")
 
     def for_detail(self):
-        return self.select_related(
-            "township",
-            "village",
-            "target_village",
-            "gender",
-            "ethnicity",
-            "political_status",
-            "education",
-            "fulltime_education",
-            "inservice_education",
-            "degree",
-            "health",
-            "created_by",
-        ).prefetch_related(
-            Prefetch("events", queryset=PoolEvent.objects.select_related("actor").order_by("-created_at", "-pk")),
-            "skills",
-            "work_history",
-            Prefetch("contacts", queryset=Contact.objects.select_related("recorded_by").order_by("-date", "-pk")),
-            Prefetch(
-                "policy_deliveries",
-                queryset=PolicyDelivery.objects.select_related("policy", "uptake_recorded_by").order_by(
-                    "handed_on", "pk"
-                ),
-            ),
-        )
+        # The eight code tables' names come from the in-process code-table cache (CodeTableIterable),
+        # not from joins: the thirteen-table lookup cost PostgreSQL more to plan than to run.
+        queryset = self.select_related("township", "village", "target_village")
+        queryset._iterable_class = CodeTableIterable
+        return queryset
+
+
+CODE_TABLE_FIELDS = (
+    "gender",
+    "ethnicity",
+    "political_status",
+    "education",
+    "fulltime_education",
+    "inservice_education",
+    "degree",
+    "health",
+)
+
+
+class CodeTableIterable(ModelIterable):
+    """Candidates with their code-table entries (gender, education, ...) set from the cache, as
+    select_related would set them. An entry newer than the cache is left to load on access."""
+
+    def __iter__(self):
+        version = code_tables_version()
+        fields = [Candidate._meta.get_field(name) for name in CODE_TABLE_FIELDS]
+        for candidate in super().__iter__():
+            for field in fields:
+                code = getattr(candidate, field.attname)
+                entry = code_instances(field.related_model, version).get(code) if code is not None else None
+                if entry is not None:
+                    field.set_cached_value(candidate, entry)
+            yield candidate
 
 
 _CHOICE_LABELS: dict[str, dict] = {}  # field name → {value: lazy label}, see Candidate._get_FIELD_display

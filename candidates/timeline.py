@@ -1,12 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool import timeline
+from candidates.records import file_records
 
 
 @timeline.register("pool", _("pool status"))
 def pool_events(candidate):
-    # The detail queryset prefetches events with their actors: no query here.
-    for event in candidate.events.all():
+    for event in file_records(candidate).events:
         title = (
             f"{event.get_from_status_display()} → {event.get_to_status_display()}"
             if event.from_status
@@ -24,8 +24,7 @@ def pool_events(candidate):
 
 @timeline.register("contact", _("contact"))
 def contact_entries(candidate):
-    # Prefetched by the detail queryset with who recorded them.
-    for contact in candidate.contacts.all():
+    for contact in file_records(candidate).contacts:
         yield timeline.TimelineEntry(
             at=timeline.at_day(contact.date),
             kind="contact",
@@ -38,7 +37,7 @@ def contact_entries(candidate):
 
 @timeline.register("policy", _("policy item"))
 def policy_entries(candidate):
-    for delivery in candidate.policy_deliveries.all():
+    for delivery in file_records(candidate).deliveries:
         yield timeline.TimelineEntry(
             at=timeline.at_day(delivery.handed_on),
             kind="policy",

@@ -3,7 +3,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +20,7 @@ from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
 from candidates.identity import mask_id_number, mask_mobile
 from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, Uptake, allowed_next_statuses
+from candidates.records import file_records
 from candidates.services import EDITABLE_FIELDS, StaleEditError, change_status, create_candidate, update_candidate
 
 PAGE_SIZE = 25
@@ -102,20 +102,12 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
     def get_queryset(self):
         return Candidate.objects.visible_to(self.request.user).for_detail()
 
-    def get_object(self, queryset=None):
-        # A primary-key lookup through thirteen tables (units, code tables): PostgreSQL spent 30-55 ms
-        # searching join orders for it. The order as written is the right one; it plans in 2 ms.
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL join_collapse_limit = 1")
-            return super().get_object(queryset)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         allowed = allowed_next_statuses(self.object.status, self.request.user)
         context["status_form"] = StatusChangeForm(allowed=allowed, current=self.object.status) if allowed else None
         context["uptake_choices"] = Uptake.choices
+        context["records"] = file_records(self.object)
         kind = self.request.GET.get("kind") or None
         context["timeline"] = timeline.for_candidate(self.object, kind=kind)
         context["timeline_kinds"] = timeline.kinds()

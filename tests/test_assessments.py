@@ -441,6 +441,7 @@ def test_candidate_page_budget_with_management_records(client, district_staff, o
         candidate_id=pool["mingyang"].pk,
         fields={"kind": "industry", "date": TODAY, "description": "产业", "rating": "good"},
     )
+    client.get(url)  # warm the cached code tables
     few = _queries(client, url)
     for rating in ["good", "fair", "excellent"]:
         services.record_assessment(

@@ -1,0 +1,66 @@
+"""Querysets compiled to SQL once per process, then run for many keys: prepared statements for the ORM.
+
+A candidate's page reads a dozen small lists (events, contacts, mentoring logs, ...), each one
+indexed lookup by the candidate's id. PostgreSQL answers each in about 0.1 ms; compiling the queryset
+(joins, columns, ordering) cost Django 0.25-0.5 ms more, every time, for the same SQL. A `Prepared`
+compiles its queryset once per database with a placeholder key and afterwards only swaps in the key:
+the rows, the model instances, select_related and prefetch_related are Django's own, as before.
+
+Only the SQL text and Django's row-to-object plan are kept, never rows: every call reads the database.
+"""
+
+import copy
+from collections.abc import Callable
+from typing import NamedTuple
+
+from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.models import QuerySet
+
+# Stands for the key while compiling; never sent to the database. Any value the key's column
+# accepts will do, as long as no other parameter of the query equals it.
+PLACEHOLDER = -724_310_571
+
+
+class _Compiled(NamedTuple):
+    queryset: QuerySet
+    compiler: object
+    sql: str
+    params: tuple
+    positions: tuple[int, ...]
+
+
+class Prepared:
+    """`Prepared(lambda key: Model.objects.filter(candidate_id=key).select_related(...))`; call it
+    with a key for the list of instances. The function must build the same query for every key."""
+
+    def __init__(self, build: Callable[[int], QuerySet]):
+        self._build = build
+        self._model = build(PLACEHOLDER).model
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _compile(self, alias: str) -> _Compiled:
+        queryset = self._build(PLACEHOLDER).using(alias)
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        positions = tuple(i for i, value in enumerate(params) if value == PLACEHOLDER)
+        assert positions, "the key is not a parameter of the query"
+        compiled = _Compiled(queryset, compiler, sql, tuple(params), positions)
+        self._compiled[alias] = compiled
+        return compiled
+
+    def __call__(self, key: int) -> list:
+        # The router's choice for this read, per call (replica_reads() is a context).
+        alias = router.db_for_read(self._model) or DEFAULT_DB_ALIAS
+        compiled = self._compiled.get(alias) or self._compile(alias)
+        params = list(compiled.params)
+        for position in compiled.positions:
+            params[position] = key
+        params = tuple(params)
+        # A copy of the compiled compiler, on this thread's connection, that hands back the SQL
+        # instead of compiling it again; ModelIterable reads its select and klass_info as usual.
+        compiler = copy.copy(compiled.compiler)
+        compiler.connection = connections[alias]
+        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        queryset = compiled.queryset._chain()
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        return list(queryset)
