@@ -13,12 +13,47 @@ import copy
 from collections.abc import Callable
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import QuerySet
 
 # Stands for the key while compiling; never sent to the database. Any value the key's column
 # accepts will do, as long as no other parameter of the query equals it.
 PLACEHOLDER = -724_310_571
+
+
+if connections["default"].vendor == "postgresql":  # psycopg 3, as the settings require
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class _PreparingCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+
+class _LoggedLiterally(CursorDebugWrapper):
+    """Logs a prepared statement with its values in place, as Django logs its other queries (its
+    default would be "QUERY = ... - PARAMS = ..."): query logs and captured queries read the same."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return CursorWrapper.execute(self, sql, params)
+
+
+def _fetch(connection, sql: str, params: tuple) -> list:
+    """The rows of one statement; on PostgreSQL a server-side prepared statement of the connection
+    (parsed and planned once per connection instead of on every run), through Django's cursor
+    wrapper so that query logging and execute_wrapper see it as any other query."""
+    if connection.vendor == "postgresql" and settings.PREPARED_STATEMENTS:
+        connection.ensure_connection()
+        connection.validate_thread_sharing()
+        wrapper = _LoggedLiterally if connection.queries_logged else CursorWrapper
+        cursor = wrapper(_PreparingCursor(connection.connection), connection)
+    else:
+        cursor = connection.cursor()
+    with cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 class _Compiled(NamedTuple):
@@ -56,11 +91,12 @@ class Prepared:
         for position in compiled.positions:
             params[position] = key
         params = tuple(params)
-        # A copy of the compiled compiler, on this thread's connection, that hands back the SQL
-        # instead of compiling it again; ModelIterable reads its select and klass_info as usual.
+        # A copy of the compiled compiler that runs the kept SQL instead of compiling it again;
+        # ModelIterable reads its select and klass_info and converts the rows as usual.
+        connection = connections[alias]
         compiler = copy.copy(compiled.compiler)
-        compiler.connection = connections[alias]
-        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        compiler.connection = connection
+        compiler.execute_sql = lambda *args, **kwargs: [_fetch(connection, compiled.sql, params)]
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
