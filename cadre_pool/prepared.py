@@ -14,9 +14,11 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 
 # Stands for the key while compiling; never sent to the database. Any value the key's column
 # accepts will do, as long as no other parameter of the query equals it.
@@ -100,3 +102,25 @@ class Prepared:
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
+
+
+class PreparedIterable(ModelIterable):
+    """A queryset's instances, compiled as usual but run as a server-side prepared statement: for a
+    query whose SQL varies only in its values (the file page's lookup of one file in the user's
+    scope), PostgreSQL then plans it once per connection. Set as a queryset's `_iterable_class`."""
+
+    def __iter__(self):
+        queryset = self.queryset
+        connection = connections[queryset.db]
+        query = queryset.query
+        try:
+            compiler = query.get_compiler(using=queryset.db)
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # a scope that sees nothing
+            return
+        compiler.execute_sql = lambda *args, **kwargs: [_fetch(connection, sql, params)]
+        query.get_compiler = lambda *args, **kwargs: compiler
+        try:
+            yield from super().__iter__()
+        finally:
+            del query.get_compiler

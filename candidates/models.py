@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from cadre_pool.models import (
     Role,
 )
 from cadre_pool.org_choices import code_instances, code_tables_version
+from cadre_pool.prepared import PreparedIterable
 from cadre_pool.scoping import ScopedQuerySet, township_scope
 from cadre_pool.storage import private_storage
 from candidates.identity import (
@@ -219,9 +219,10 @@ CODE_TABLE_FIELDS = (
 )
 
 
-class CodeTableIterable(ModelIterable):
+class CodeTableIterable(PreparedIterable):
     """Candidates with their code-table entries (gender, education, ...) set from the cache, as
-    select_related would set them. An entry newer than the cache is left to load on access."""
+    select_related would set them (an entry newer than the cache is left to load on access), read
+    by a prepared statement."""
 
     def __iter__(self):
         version = code_tables_version()
