@@ -84,17 +84,31 @@ class CodeEntry(NamedTuple):
         return self.short_name or self.name  # as the entry's __str__
 
 
-def code_table(model) -> list[CodeEntry]:
-    """Every entry of a code table in code order, from the cache."""
-    key = f"codetable:{code_tables_version()}:{model._meta.label_lower}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = [
+# Code tables already read by this process, under the version they were read at, each until it
+# expires as a cached entry would (another process's change reaches a local-memory cache no other way).
+# Unpickling three tables from the cache on every list cost more than the list's own query.
+_code_tables: dict[tuple[int, str], tuple[float, tuple]] = {}
+
+
+def code_table(model) -> tuple[CodeEntry, ...]:
+    """Every entry of a code table in code order, as of the code tables' current version."""
+    key = (code_tables_version(), model._meta.label_lower)
+    now = time.monotonic()
+    expires, rows = _code_tables.get(key, (0.0, ()))
+    if expires <= now:
+        rows = tuple(
             CodeEntry(*row)
             for row in model.objects.order_by("code").values_list("code", "name", "short_name", "parent")
-        ]
-        cache.set(key, rows, settings.ORG_CHOICES_CACHE_SECONDS)
+        )
+        for stale in [k for k in list(_code_tables) if k[0] != key[0]]:
+            _code_tables.pop(stale, None)
+        _code_tables[key] = (now + settings.ORG_CHOICES_CACHE_SECONDS, rows)
     return rows
+
+
+def code_labels(model) -> dict[str, str]:
+    """Code → label of a code table, from the cache: a list shows labels without joining the table."""
+    return {entry.code: entry.label for entry in code_table(model)}
 
 
 def code_choices(model, *, top_level: bool = False, codes: tuple[str, ...] = ()) -> list[tuple[str, str]]:

@@ -1,8 +1,8 @@
 """Pagination that stays cheap at a million rows: the count stops at a cap.
 
 An exact COUNT over 400,000 matches costs more than the page itself and tells a reader no more than
-"over 10,000". Below the cap the count and the page numbers are exact; above it the list says
-"10,000+" and every later page is still reachable with Next (and ?page=N): the page reads one row
+"over 1,000". Below the cap (LIST_COUNT_CAP) the count and the page numbers are exact; above it the
+list says "1000+" and every later page is still reachable with Next (and ?page=N): the page reads one row
 more than it shows to know whether there is a next one.
 """
 
@@ -19,7 +19,12 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The number of rows, or cap + 1 when there are more (counting stops there)."""
-        return self.object_list[: self.cap + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "values"):
+            # Only the keys, in no order: a count of up to cap + 1 rows needs neither the selected
+            # columns (a list of values would read every one) nor a sort.
+            rows = rows.values("pk").order_by()
+        return rows[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:

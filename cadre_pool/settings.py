@@ -230,8 +230,10 @@ if not DEBUG:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Exports with more rows than this are built in the background with a progress page.
 EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=5000)
-# Lists count at most this many matches ("10,000+" beyond; later pages stay reachable).
-LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10000)
+# Lists count at most this many matches ("1000+" beyond; later pages stay reachable). Counting
+# costs in proportion to the cap: 10,000 cost more than the rest of the list's SQL together. A
+# district's pool is hundreds; exact totals at any size are on the dashboard and in the reports.
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=1000)
 # Township and village drop-downs are cached per process for this long (cadre_pool/org_choices.py).
 ORG_CHOICES_CACHE_SECONDS = env.int("ORG_CHOICES_CACHE_SECONDS", default=300)
 # Above this many villages in scope, the list's village drop-down waits for a township to be chosen.
