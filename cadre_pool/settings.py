@@ -116,6 +116,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: our queries are short index scans whose cost estimates over a million files
     # pass jit_above_cost, and compiling took 35 ms of a 36 ms dashboard query (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Prepared statements: psycopg binds parameters on the server and prepares a statement on its Nth
+    # use on a connection, so the pages' queries are planned once per connection instead of on every
+    # request (planning a file's 16 queries cost more than running them). Empty turns them off, as a
+    # transaction-pooling pgbouncer older than 1.21 needs (docs/performance.md).
+    _prepare = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    if _prepare:
+        if not _prepare.isdigit():
+            raise ImproperlyConfigured(
+                f"DATABASE_PREPARE_THRESHOLD={_prepare!r} is not a whole number; use e.g. 5, or leave it empty."
+            )
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=int(_prepare))
 # A streaming replica for the read queries of reports, dashboards and exports (cadre_pool/routers.py).
 # Tests point it at the default database: {"MIRROR": "default"} (pytest-django makes no second test DB).
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
@@ -128,6 +139,9 @@ if DATABASE_REPLICA_URL:
         CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"}
     )
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    for _option in ("server_side_binding", "prepare_threshold"):
+        if _option in DATABASES["default"].get("OPTIONS", {}):
+            DATABASES["replica"]["OPTIONS"].setdefault(_option, DATABASES["default"]["OPTIONS"][_option])
 REPLICA_READS = bool(DATABASE_REPLICA_URL)
 DATABASE_ROUTERS = ["cadre_pool.routers.ReplicaRouter"]
 
