@@ -41,6 +41,10 @@ def _start(**env):
         ({"DEBUG": "false"}, "SECRET_KEY must be set"),
         ({"DEBUG": "true", "DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL must point at PostgreSQL"),
         ({"DEBUG": "true", "CANDIDATE_MAX_AGE": "forty"}, "CANDIDATE_MAX_AGE"),
+        (
+            {"DEBUG": "true", "DATABASE_URL": "postgres://x@127.0.0.1/z", "DATABASE_PREPARE_THRESHOLD": "often"},
+            "DATABASE_PREPARE_THRESHOLD='often' is not a whole number",
+        ),
     ],
 )
 def test_a_wrong_setting_stops_start_up_with_a_clear_message(env, message):
