@@ -81,3 +81,16 @@ def use_fast_widgets(form: forms.Form) -> None:
                 widget.choices = field.widget.choices
             widget.is_required = field.widget.is_required
             field.widget = widget
+
+
+def grid_cells(form: forms.Form) -> SafeString:
+    """Each field of the form in a grid cell: label, widget, errors."""
+    cells = []
+    for field in form:
+        label = escape(str(field.label))
+        label = f'<label class="form-label small mb-0" for="{escape(field.id_for_label)}">{label}</label>'
+        errors = "".join(f"<li>{escape(str(error))}</li>" for error in field.errors)
+        if errors:
+            errors = f'<ul class="errorlist">{errors}</ul>'
+        cells.append(f'<div class="col-6 col-md-4 col-lg-3 col-xl-2">{label}{field}{errors}</div>')
+    return _html("\n".join(cells))

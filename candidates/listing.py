@@ -62,8 +62,16 @@ def age_on(born: datetime.date, day: datetime.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def _detail_url():
+    """The file's URL for any key from one reverse(): one per row cost a tenth of the rows' time."""
+    marker = 987654321
+    before, after = reverse("candidates:detail", args=[marker]).split(str(marker))
+    return lambda pk: f"{before}{pk}{after}"
+
+
 def rows_html(page_rows, *, show_township: bool) -> SafeString:
     """The table body's rows, every value escaped; empty when there are none."""
+    detail_url = _detail_url()
     genders, political, education = code_labels(Gender), code_labels(PoliticalStatus), code_labels(Education)
     statuses = {value: str(label) for value, label in PoolStatus.choices}
     sources = {value: str(label) for value, label in SourceCategory.choices}
@@ -73,7 +81,7 @@ def rows_html(page_rows, *, show_township: bool) -> SafeString:
         township = row.township__short_name or row.township__name
         drawn.append(
             ROW.format(
-                url=reverse("candidates:detail", args=[row.pk]),
+                url=detail_url(row.pk),
                 name=escape(row.name),
                 gender=escape(genders.get(row.gender_id, row.gender_id)),
                 age=age_on(row.birth_date, today),
