@@ -12,6 +12,13 @@ from django.utils.functional import cached_property
 
 
 class CappedPaginator(Paginator):
+    """`read`, when given, turns the queryset into the page's rows (e.g. `values_list`): the count and
+    the deep pages' key lookup use the queryset itself, with none of the rows' joins or columns."""
+
+    def __init__(self, object_list, per_page, *args, read=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self._read = read or (lambda rows: rows)
+
     @cached_property
     def cap(self) -> int:
         return settings.LIST_COUNT_CAP
@@ -21,8 +28,7 @@ class CappedPaginator(Paginator):
         """The number of rows, or cap + 1 when there are more (counting stops there)."""
         rows = self.object_list
         if hasattr(rows, "values"):
-            # Only the keys, in no order: a count of up to cap + 1 rows needs neither the selected
-            # columns (a list of values would read every one) nor a sort.
+            # Only the keys, in no order: an index-only scan of up to cap + 1 entries.
             rows = rows.values("pk").order_by()
         return rows[: self.cap + 1].count()
 
@@ -58,10 +64,10 @@ class CappedPaginator(Paginator):
     def _rows(self, bottom: int, top: int) -> list:
         queryset = self.object_list
         if bottom == 0 or not hasattr(queryset, "values"):
-            return list(queryset[bottom:top])
+            return list(self._read(queryset)[bottom:top])
         # Deep pages: the index alone finds the page's keys past the offset ("deferred join"), and
         # only those rows are read with their joins; a plain OFFSET would join every skipped row.
-        return list(queryset.filter(pk__in=queryset.values("pk")[bottom:top]))
+        return list(self._read(queryset.filter(pk__in=queryset.values("pk")[bottom:top])))
 
 
 class CappedPage(Page):

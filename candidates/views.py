@@ -84,9 +84,9 @@ class CandidateListView(FilteredListView):
             return candidates.order_by("name", "pk")
         return candidates.order_by("township__code", "name", "pk")
 
-    def paginate_queryset(self, queryset, page_size):
+    def get_paginator(self, queryset, per_page, **kwargs):
         # The page's rows as the table's values, not model instances (candidates.listing).
-        return super().paginate_queryset(listing.rows(queryset), page_size)
+        return super().get_paginator(queryset, per_page, read=listing.rows, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
