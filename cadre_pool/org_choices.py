@@ -84,36 +84,51 @@ class CodeEntry(NamedTuple):
         return self.short_name or self.name  # as the entry's __str__
 
 
-def code_table(model) -> list[CodeEntry]:
-    """Every entry of a code table in code order, from the cache."""
-    key = f"codetable:{code_tables_version()}:{model._meta.label_lower}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = [
+# Code tables already read by this process, under the version they were read at, each until it
+# expires as a cached entry would (another process's change reaches a local-memory cache no other way).
+# Unpickling three tables from the cache on every list cost more than the list's own query.
+_code_tables: dict[tuple[int, str], tuple[float, tuple]] = {}
+
+
+def code_table(model) -> tuple[CodeEntry, ...]:
+    """Every entry of a code table in code order, as of the code tables' current version."""
+    key = (code_tables_version(), model._meta.label_lower)
+    now = time.monotonic()
+    expires, rows = _code_tables.get(key, (0.0, ()))
+    if expires <= now:
+        rows = tuple(
             CodeEntry(*row)
             for row in model.objects.order_by("code").values_list("code", "name", "short_name", "parent")
-        ]
-        cache.set(key, rows, settings.ORG_CHOICES_CACHE_SECONDS)
+        )
+        for stale in [k for k in list(_code_tables) if k[0] != key[0]]:
+            _code_tables.pop(stale, None)
+        _code_tables[key] = (now + settings.ORG_CHOICES_CACHE_SECONDS, rows)
     return rows
 
 
-_instances: dict[str, tuple[int, dict]] = {}
+def code_labels(model) -> dict[str, str]:
+    """Code → label of a code table, from the cache: a list shows labels without joining the table."""
+    return {entry.code: entry.label for entry in code_table(model)}
 
 
-def code_instances(model, version: int) -> dict:
-    """The entries of a code table as model instances by code, built once per process and `version`
-    (`code_tables_version()`, read once by the caller for all its tables): a file's page shows eight
-    codes' names without joining eight tables. Shared between requests, so read-only."""
+_instances: dict[str, tuple[tuple, dict]] = {}
+
+
+def code_instances(model) -> dict:
+    """The entries of a code table as model instances by code, built again whenever `code_table`
+    reads the table again (a new version, or its expiry): a file's page shows eight codes' names
+    without joining eight tables. Shared between requests, so read-only."""
     label = model._meta.label_lower
+    rows = code_table(model)
     held = _instances.get(label)
-    if held is None or held[0] != version:
+    if held is None or held[0] is not rows:
         by_code = {}
-        for entry in code_table(model):
+        for entry in rows:
             instance = model(code=entry.code, name=entry.name, short_name=entry.short_name, parent_id=entry.parent)
             instance._state.adding = False  # as if read from the database
             instance._state.db = "default"
             by_code[entry.code] = instance
-        held = _instances[label] = (version, by_code)
+        held = _instances[label] = (rows, by_code)
     return held[1]
 
 

@@ -1,8 +1,8 @@
 """Pagination that stays cheap at a million rows: the count stops at a cap.
 
 An exact COUNT over 400,000 matches costs more than the page itself and tells a reader no more than
-"over 10,000". Below the cap the count and the page numbers are exact; above it the list says
-"10,000+" and every later page is still reachable with Next (and ?page=N): the page reads one row
+"over 1,000". Below the cap (LIST_COUNT_CAP) the count and the page numbers are exact; above it the
+list says "1000+" and every later page is still reachable with Next (and ?page=N): the page reads one row
 more than it shows to know whether there is a next one.
 """
 
@@ -12,6 +12,13 @@ from django.utils.functional import cached_property
 
 
 class CappedPaginator(Paginator):
+    """`read`, when given, turns the queryset into the page's rows (e.g. `values_list`): the count and
+    the deep pages' key lookup use the queryset itself, with none of the rows' joins or columns."""
+
+    def __init__(self, object_list, per_page, *args, read=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self._read = read or (lambda rows: rows)
+
     @cached_property
     def cap(self) -> int:
         return settings.LIST_COUNT_CAP
@@ -19,7 +26,11 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The number of rows, or cap + 1 when there are more (counting stops there)."""
-        return self.object_list[: self.cap + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "values"):
+            # Only the keys, in no order: an index-only scan of up to cap + 1 entries.
+            rows = rows.values("pk").order_by()
+        return rows[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
@@ -53,10 +64,10 @@ class CappedPaginator(Paginator):
     def _rows(self, bottom: int, top: int) -> list:
         queryset = self.object_list
         if bottom == 0 or not hasattr(queryset, "values"):
-            return list(queryset[bottom:top])
+            return list(self._read(queryset)[bottom:top])
         # Deep pages: the index alone finds the page's keys past the offset ("deferred join"), and
         # only those rows are read with their joins; a plain OFFSET would join every skipped row.
-        return list(queryset.filter(pk__in=queryset.values("pk")[bottom:top]))
+        return list(self._read(queryset.filter(pk__in=queryset.values("pk")[bottom:top])))
 
 
 class CappedPage(Page):

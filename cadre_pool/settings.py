@@ -116,6 +116,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: our queries are short index scans whose cost estimates over a million files
     # pass jit_above_cost, and compiling took 35 ms of a 36 ms dashboard query (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Prepared statements: psycopg binds parameters on the server and prepares a statement on its Nth
+    # use on a connection, so the pages' queries are planned once per connection instead of on every
+    # request (planning a file's 16 queries cost more than running them). Empty turns them off, as a
+    # transaction-pooling pgbouncer older than 1.21 needs (docs/performance.md).
+    _prepare = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    if _prepare:
+        if not _prepare.isdigit():
+            raise ImproperlyConfigured(
+                f"DATABASE_PREPARE_THRESHOLD={_prepare!r} is not a whole number; use e.g. 5, or leave it empty."
+            )
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=int(_prepare))
 # A streaming replica for the read queries of reports, dashboards and exports (cadre_pool/routers.py).
 # Tests point it at the default database: {"MIRROR": "default"} (pytest-django makes no second test DB).
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
@@ -128,16 +139,10 @@ if DATABASE_REPLICA_URL:
         CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"}
     )
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    for _option in ("server_side_binding", "prepare_threshold"):
+        if _option in DATABASES["default"].get("OPTIONS", {}):
+            DATABASES["replica"]["OPTIONS"].setdefault(_option, DATABASES["default"]["OPTIONS"][_option])
 REPLICA_READS = bool(DATABASE_REPLICA_URL)
-# Server-side prepared statements for the candidate page's small lists (cadre_pool/prepared.py): each is
-# parsed and planned once per connection (planning cost PostgreSQL 0.25 ms, running 0.08 ms). Django's
-# other queries bind on the client and are never prepared. Turn off behind a pgbouncer in transaction
-# pooling mode unless it is 1.21 or newer with max_prepared_statements set.
-PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
-for _database in DATABASES.values():
-    if PREPARED_STATEMENTS and _database["ENGINE"] == "django.db.backends.postgresql":
-        # Django turns psycopg's prepared statements off unless asked; the prepared cursor asks for each.
-        _database.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DATABASE_ROUTERS = ["cadre_pool.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -239,8 +244,10 @@ if not DEBUG:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Exports with more rows than this are built in the background with a progress page.
 EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=5000)
-# Lists count at most this many matches ("10,000+" beyond; later pages stay reachable).
-LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10000)
+# Lists count at most this many matches ("1000+" beyond; later pages stay reachable). Counting
+# costs in proportion to the cap: 10,000 cost more than the rest of the list's SQL together. A
+# district's pool is hundreds; exact totals at any size are on the dashboard and in the reports.
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=1000)
 # Township and village drop-downs are cached per process for this long (cadre_pool/org_choices.py).
 ORG_CHOICES_CACHE_SECONDS = env.int("ORG_CHOICES_CACHE_SECONDS", default=300)
 # Above this many villages in scope, the list's village drop-down waits for a township to be chosen.

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +22,7 @@ from cadre_pool.models import (
     PoliticalStatus,
     Role,
 )
-from cadre_pool.org_choices import code_instances, code_tables_version
-from cadre_pool.prepared import PreparedIterable
+from cadre_pool.org_choices import code_instances
 from cadre_pool.scoping import ScopedQuerySet, township_scope
 from cadre_pool.storage import private_storage
 from candidates.identity import (
@@ -219,18 +219,16 @@ CODE_TABLE_FIELDS = (
 )
 
 
-class CodeTableIterable(PreparedIterable):
+class CodeTableIterable(ModelIterable):
     """Candidates with their code-table entries (gender, education, ...) set from the cache, as
-    select_related would set them (an entry newer than the cache is left to load on access), read
-    by a prepared statement."""
+    select_related would set them (an entry newer than the cache is left to load on access)."""
 
     def __iter__(self):
-        version = code_tables_version()
         fields = [Candidate._meta.get_field(name) for name in CODE_TABLE_FIELDS]
         for candidate in super().__iter__():
             for field in fields:
                 code = getattr(candidate, field.attname)
-                entry = code_instances(field.related_model, version).get(code) if code is not None else None
+                entry = code_instances(field.related_model).get(code) if code is not None else None
                 if entry is not None:
                     field.set_cached_value(candidate, entry)
             yield candidate

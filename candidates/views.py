@@ -15,6 +15,7 @@ from cadre_pool import audit, exports, panels, timeline
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from cadre_pool.models import AuditAction, AuditEvent
 from cadre_pool.paging import CappedPaginator
+from candidates import listing
 from candidates.exports import supply_queryset
 from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
@@ -47,26 +48,13 @@ def run_posted_action(request, form, action, *, success: str) -> bool:
     return True
 
 
-class CandidateListView(RoleRequiredMixin, FilterView):
+class FilteredListView(RoleRequiredMixin, FilterView):
+    """A list of the user's candidates under the candidate filters, counted up to a cap."""
+
     allowed_roles = READERS
-    filterset_class = CandidateFilter
-    template_name = "candidates/candidate_list.html"
     paginate_by = PAGE_SIZE
     paginator_class = CappedPaginator
     strict = False
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            # The roster reuses this list's filters and scope; see cadre_pool.roster.build_roster.
-            return exports.respond(request, "roster")
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        candidates = Candidate.objects.visible_to(self.request.user).for_list()
-        # An organiser's list is one township: name order alone, which the index serves.
-        if self.request.user.is_organiser:
-            return candidates.order_by("name", "pk")
-        return candidates.order_by("township__code", "name", "pk")
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
@@ -79,7 +67,36 @@ class CandidateListView(RoleRequiredMixin, FilterView):
         return context
 
 
-class SupplyListView(CandidateListView):
+class CandidateListView(FilteredListView):
+    filterset_class = CandidateFilter
+    template_name = "candidates/candidate_list.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            # The roster reuses this list's filters and scope; see cadre_pool.roster.build_roster.
+            return exports.respond(request, "roster")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        candidates = Candidate.objects.visible_to(self.request.user)
+        # An organiser's list is one township: name order alone, which the index serves.
+        if self.request.user.is_organiser:
+            return candidates.order_by("name", "pk")
+        return candidates.order_by("township__code", "name", "pk")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The page's rows as the table's values, not model instances (candidates.listing).
+        return super().get_paginator(queryset, per_page, read=listing.rows, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows_html"] = listing.rows_html(
+            context["object_list"], show_township=not self.request.user.is_organiser
+        )
+        return context
+
+
+class SupplyListView(FilteredListView):
     """The talent supply list (人才供给清单): filterable, and the same filtered rows as an Excel file."""
 
     filterset_class = SupplyFilter
@@ -91,7 +108,7 @@ class SupplyListView(CandidateListView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             return exports.respond(request, "supply")
-        return super(CandidateListView, self).get(request, *args, **kwargs)
+        return super().get(request, *args, **kwargs)
 
 
 class CandidateDetailView(RoleRequiredMixin, DetailView):

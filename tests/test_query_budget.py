@@ -135,3 +135,17 @@ def test_app_connections_run_without_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.postgres
+def test_repeated_statements_are_prepared_on_the_server(db):
+    """Server-side binding with prepare_threshold (cadre_pool/settings.py): a statement run often on a
+    connection is planned once. PostgreSQL lists a connection's prepared statements in pg_prepared_statements."""
+    from cadre_pool.models import OrgUnit
+
+    for _ in range(6):
+        list(OrgUnit.objects.filter(pk=1).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "cadre_pool_orgunit"' in statement for statement in prepared), prepared

@@ -41,6 +41,10 @@ def _start(**env):
         ({"DEBUG": "false"}, "SECRET_KEY must be set"),
         ({"DEBUG": "true", "DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL must point at PostgreSQL"),
         ({"DEBUG": "true", "CANDIDATE_MAX_AGE": "forty"}, "CANDIDATE_MAX_AGE"),
+        (
+            {"DEBUG": "true", "DATABASE_URL": "postgres://x@127.0.0.1/z", "DATABASE_PREPARE_THRESHOLD": "often"},
+            "DATABASE_PREPARE_THRESHOLD='often' is not a whole number",
+        ),
     ],
 )
 def test_a_wrong_setting_stops_start_up_with_a_clear_message(env, message):
@@ -212,3 +216,20 @@ def test_demo_management_backs_every_demo_decision(reference):
     for decision in Decision.objects.all():
         decision.full_clean()
     assert Review.objects.count() == Candidate.objects.filter(status="in_pool").count()
+
+
+def test_the_menu_is_drawn_per_role_and_language(client, organiser, audit_admin):
+    """The menu is cached (base.html); a cached one must never reach another role or language."""
+    menu = 'class="navbar-nav me-auto'
+
+    def menu_of(user, language="zh-hans"):
+        client.force_login(user)
+        client.cookies["django_language"] = language
+        text = client.get(reverse("home")).text
+        return text.split(menu, 1)[1].split("</ul>\n", 1)[0]
+
+    for _ in range(2):  # drawn, then from the cache
+        organiser_menu, auditor_menu = menu_of(organiser), menu_of(audit_admin)
+        assert reverse("candidates:list") in organiser_menu and reverse("audit_log") not in organiser_menu
+        assert reverse("audit_log") in auditor_menu and reverse("candidates:list") not in auditor_menu
+        assert "后备力量" in organiser_menu and "Candidates" in menu_of(organiser, "en")

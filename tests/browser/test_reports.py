@@ -101,7 +101,14 @@ def test_district_staff_click_through_a_chart(page, live_server, district_staff,
     page.get_by_role("link", name="统计分析").first.click()
     canvas = page.locator("canvas[data-chart=status]")
     expect(canvas).to_be_visible()
-    page.wait_for_function("window.Chart && Chart.getChart(document.querySelector('canvas[data-chart=status]'))")
+    # Polled from here: wait_for_function polls with eval() in the page, which the CSP rightly refuses,
+    # so it failed whenever the chart was not drawn at the first look (a slow, loaded machine).
+    drawn = "() => Boolean(window.Chart && Chart.getChart(document.querySelector('canvas[data-chart=status]')))"
+    for _ in range(200):
+        if page.evaluate(drawn):
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate(drawn), "the status chart was not drawn within 10 s"
     screenshot("dashboard")
     # The bar for 已建档 (the fourth status): click its middle.
     point = page.evaluate(

@@ -1,0 +1,95 @@
+"""The candidate list's rows (candidates.listing, drawn in Python) and its capped count (cadre_pool.paging)."""
+
+import re
+
+from django.urls import reverse
+
+from cadre_pool.models import PoliticalStatus
+from candidates.models import Candidate
+from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN
+from tests.factories import CandidateFactory
+
+
+def _rows(html: str) -> list[str]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r"<tr>.*?</tr>", body, re.S)
+
+
+def _cells(row: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_a_row_shows_the_file_with_labels_masks_and_a_link(client, district_staff, reference):
+    person = CandidateFactory(
+        township=reference[MINGYANG], village=reference[QILONGSHAN], name="张<b>明</b>", phone="13912345678", age=40
+    )
+    client.force_login(district_staff)
+    html = client.get(reverse("candidates:list")).text
+    (row,) = _rows(html)
+    assert f'href="{reverse("candidates:detail", args=[person.pk])}"' in row
+    assert "&lt;b&gt;" in row and "<b>" not in row  # escaped, never markup
+    assert _cells(row) == [
+        "张&lt;b&gt;明&lt;/b&gt;",
+        "男",
+        "40",
+        str(reference[MINGYANG]),
+        str(reference[QILONGSHAN]),
+        str(PoliticalStatus.objects.get(code="13")),
+        str(person.education),
+        person.get_source_category_display(),
+        "139****5678",
+        person.get_status_display(),
+    ]
+
+
+def test_an_organiser_list_has_no_township_column_and_a_dash_for_no_village(client, organiser, reference):
+    CandidateFactory(township=reference[MINGYANG], village=None)
+    client.force_login(organiser)
+    html = client.get(reverse("candidates:list")).text
+    (row,) = _rows(html)
+    cells = _cells(row)
+    assert len(cells) == 9
+    assert str(reference[MINGYANG]) not in cells
+    assert cells[3] == "—"
+
+
+def test_a_renamed_code_shows_at_once(client, district_staff, reference):
+    """Labels come from the cached code tables; a change moves their version on."""
+    CandidateFactory(township=reference[MINGYANG])
+    client.force_login(district_staff)
+    client.get(reverse("candidates:list"))
+    status = PoliticalStatus.objects.get(code="13")
+    status.short_name = "普通群众"
+    status.save()
+    assert "普通群众" in _cells(_rows(client.get(reverse("candidates:list")).text)[0])
+
+
+def test_an_empty_list_says_so(client, district_staff, reference):
+    client.force_login(district_staff)
+    html = client.get(reverse("candidates:list"), {"q": "没有这个人"}).text
+    assert "没有符合" in html.split("<tbody>", 1)[1]
+
+
+def test_the_count_stops_at_the_cap_and_later_pages_stay_reachable(client, district_staff, reference, settings):
+    settings.LIST_COUNT_CAP = 30
+    CandidateFactory.create_batch(20, township=reference[MINGYANG])
+    CandidateFactory.create_batch(20, township=reference[GUANGONG])
+    client.force_login(district_staff)
+    url = reverse("candidates:list")
+
+    first = client.get(url, {"sort": "name"})
+    assert first.context["paginator"].count_label == "30+"
+    assert '<span class="badge text-bg-secondary" data-testid="result-count">30+</span>' in first.text
+    assert "第 1 页" in first.text  # no total page count beyond the cap
+    assert "page=2" in first.text
+
+    second = client.get(url, {"sort": "name", "page": 2})
+    names = list(Candidate.objects.order_by("name", "pk").values_list("name", flat=True))
+    assert [row.name for row in second.context["object_list"]] == names[25:]
+    assert len(_rows(second.text)) == 15
+    assert "page=3" not in second.text
+
+    settings.LIST_COUNT_CAP = 1000
+    exact = client.get(url, {"sort": "name"})
+    assert exact.context["paginator"].count_label == "40"
+    assert "第 1 / 2 页" in exact.text
