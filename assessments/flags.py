@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from assessments.models import DIMENSIONS, Rating, Review
+from candidates.identity import age_on
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def flags_for(candidates, today: datetime.date) -> dict[int, list[Flag]]:
     # Over the age limit: older than CANDIDATE_MAX_AGE today.
     limit = settings.CANDIDATE_MAX_AGE
     for pk, birth in candidates.filter(birth_date__lte=_years_before(today, limit + 1)).values_list("pk", "birth_date"):
-        age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+        age = age_on(birth, today)
         flags[pk].append(Flag("age", _("Aged %(age)d, over the limit of %(limit)d.") % {"age": age, "limit": limit}))
 
     # Two consecutive reviews (the latest two filled) with any dimension rated poor.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from cadre_pool import exports
 from cadre_pool.excel import Column, Table
-from candidates.identity import mask_id_number, mask_mobile
+from candidates.identity import age_on, mask_id_number, mask_mobile
 
 CHUNK = 2000
 
@@ -74,11 +74,6 @@ def _month(day) -> str:
     return day.strftime("%Y.%m") if day else ""
 
 
-def _age(born: datetime.date, today: datetime.date) -> int:
-    # Candidate.age_on, on the row's birth date.
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
 def _label(row, relation: str) -> str:
     # str() of an org unit or a code-table entry: its short name, or its name.
     return row[f"{relation}__short_name"] or row[f"{relation}__name"] or ""
@@ -110,7 +105,7 @@ ROSTER_COLUMNS = [
     RosterColumn("gender", gettext_lazy("Gender"), 6, lambda n, r, ctx: _label(r, "gender")),
     RosterColumn("ethnicity", gettext_lazy("Ethnicity"), 8, lambda n, r, ctx: _label(r, "ethnicity")),
     RosterColumn("birth", gettext_lazy("Born"), 10, lambda n, r, ctx: _month(r["birth_date"])),
-    RosterColumn("age", gettext_lazy("Age"), 6, lambda n, r, ctx: _age(r["birth_date"], ctx.today)),
+    RosterColumn("age", gettext_lazy("Age"), 6, lambda n, r, ctx: age_on(r["birth_date"], ctx.today)),
     RosterColumn("political", gettext_lazy("Political status"), 12, lambda n, r, ctx: _label(r, "political_status")),
     RosterColumn("party_entry", gettext_lazy("Joined the Party"), 10, lambda n, r, ctx: _month(r["party_entry_date"])),
     RosterColumn("education", gettext_lazy("Education"), 14, lambda n, r, ctx: r["education__name"]),

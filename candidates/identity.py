@@ -82,3 +82,8 @@ def mask_mobile(value: str) -> str:
     if not value:
         return ""
     return f"{value[:3]}****{value[-4:]}"
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    """Whole years from `born` to `day`."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -4,12 +4,11 @@ The list is the page everyone opens most, so it has to cost little more than its
 ≤ 1.5× at 1,000,000 files). Three things made it cost four times that: joining five tables for
 labels the process already holds (the code tables are cached, cadre_pool.org_choices), building a
 model instance with 40 fields per row, and the template engine resolving ten variables and a URL
-per row. Here a row is a named tuple of the eleven values the table shows, the code-table labels
+per row. Here a row is a named tuple of the values the table shows, the code-table labels
 come from the cache and the rows are drawn with one format string. The markup is the one
 templates/candidates/_candidate_table.html had; the table's head and empty state stay there.
 """
 
-import datetime
 from html import escape
 
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cadre_pool.models import Education, Gender, PoliticalStatus
 from cadre_pool.org_choices import code_labels
-from candidates.identity import mask_mobile
+from candidates.identity import age_on, mask_mobile
 from candidates.models import PoolStatus, SourceCategory
 
 ROW_FIELDS = (
@@ -56,10 +55,6 @@ TOWNSHIP_CELL = '<td class="d-none d-sm-table-cell">{}</td>'
 def rows(queryset):
     """The list's queryset as named tuples of ROW_FIELDS (attribute access: row.pk, row.name)."""
     return queryset.values_list(*ROW_FIELDS, named=True)
-
-
-def age_on(born: datetime.date, day: datetime.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _detail_url():

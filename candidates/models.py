@@ -26,6 +26,7 @@ from cadre_pool.org_choices import code_instances
 from cadre_pool.scoping import ScopedQuerySet, township_scope
 from cadre_pool.storage import private_storage
 from candidates.identity import (
+    age_on,
     id_birth_date,
     id_gender_code,
     mask_id_number,
@@ -470,8 +471,7 @@ class Candidate(FastChoiceLabels, models.Model):
         return mask_mobile(self.phone)
 
     def age_on(self, day: datetime.date) -> int:
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.birth_date, day)
 
     @property
     def age(self) -> int:
