@@ -47,3 +47,18 @@ def test_renewal_writes_the_session_once_a_minute_at_most(client, organiser, set
         clock.move_to(start + datetime.timedelta(seconds=61))
         assert writes() == 1
         assert Session.objects.get(session_key=key).expire_date > expiry
+
+
+def test_a_session_past_its_expiry_in_the_database_signs_nobody_in(client, organiser):
+    """The store reads the session with its own statement (cadre_pool/sessions.py): the expiry is the
+    database row's, whatever the browser's cookie says."""
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(organiser)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.get(reverse("candidates:list")).status_code == 200
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get(reverse("candidates:list"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
