@@ -27,7 +27,7 @@ _decisions = Prepared(lambda key: Decision.objects.filter(candidate_id=key).sele
 
 def management_records(candidate):
     """Assessments (with evidence), filled reviews and decisions of one candidate: three queries
-    (prepared statements; the evidence a fourth when there are assessments), cached."""
+    (compiled once; the evidence a fourth when there are assessments), cached."""
     cached = getattr(candidate, "_management_records", None)
     if cached is None:
         pk = candidate.pk

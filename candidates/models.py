@@ -225,11 +225,14 @@ class CodeTableIterable(ModelIterable):
     select_related would set them (an entry newer than the cache is left to load on access)."""
 
     def __iter__(self):
-        fields = [Candidate._meta.get_field(name) for name in CODE_TABLE_FIELDS]
+        # Each table looked up once per query, not once per file and field.
+        tables = [
+            (field, code_instances(field.related_model))
+            for field in (Candidate._meta.get_field(name) for name in CODE_TABLE_FIELDS)
+        ]
         for candidate in super().__iter__():
-            for field in fields:
-                code = getattr(candidate, field.attname)
-                entry = code_instances(field.related_model).get(code) if code is not None else None
+            for field, entries in tables:
+                entry = entries.get(getattr(candidate, field.attname))
                 if entry is not None:
                     field.set_cached_value(candidate, entry)
             yield candidate

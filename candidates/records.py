@@ -1,4 +1,4 @@
-"""The lists on a candidate's file page, each one prepared statement (cadre_pool.prepared)."""
+"""The lists on a candidate's file page, each a query compiled once per process (cadre_pool.prepared)."""
 
 from dataclasses import dataclass
 

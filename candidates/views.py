@@ -55,6 +55,12 @@ class FilteredListView(RoleRequiredMixin, FilterView):
     paginate_by = PAGE_SIZE
     paginator_class = CappedPaginator
     strict = False
+    export = ""  # the registered export (cadre_pool.exports) that ?export=xlsx builds from the same filters
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return exports.respond(request, self.export)
+        return super().get(request, *args, **kwargs)
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
@@ -70,12 +76,7 @@ class FilteredListView(RoleRequiredMixin, FilterView):
 class CandidateListView(FilteredListView):
     filterset_class = CandidateFilter
     template_name = "candidates/candidate_list.html"
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            # The roster reuses this list's filters and scope; see cadre_pool.roster.build_roster.
-            return exports.respond(request, "roster")
-        return super().get(request, *args, **kwargs)
+    export = "roster"  # cadre_pool.roster.build_roster: this list's filters and scope
 
     def get_queryset(self):
         candidates = Candidate.objects.visible_to(self.request.user)
@@ -101,14 +102,10 @@ class SupplyListView(FilteredListView):
 
     filterset_class = SupplyFilter
     template_name = "candidates/supply_list.html"
+    export = "supply"
 
     def get_queryset(self):
         return supply_queryset(self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            return exports.respond(request, "supply")
-        return super().get(request, *args, **kwargs)
 
 
 class CandidateDetailView(RoleRequiredMixin, DetailView):

@@ -55,7 +55,7 @@ _courses = Prepared(lambda key: TrainingCourse.objects.filter(candidate_id=key))
 
 
 def cultivation_records(candidate: Candidate) -> CultivationRecords:
-    """All cultivation records of one candidate in six queries (prepared statements), cached on the
+    """All cultivation records of one candidate in six queries (compiled once), cached on the
     instance for the request."""
     cached = getattr(candidate, "_cultivation_records", None)
     if cached is None:
