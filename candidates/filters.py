@@ -1,7 +1,12 @@
+import copy
+import functools
+from collections import OrderedDict
+
 import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
@@ -88,31 +93,46 @@ class CandidateFilter(django_filters.FilterSet):
         model = Candidate
         fields = []
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._unit_choices(user)
-        use_fast_widgets(self.form)
-        for field in self.form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+    def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None):
+        # django-filter's __init__, less its deep copy of every filter: a filter's per-request state
+        # is only its parent, and the per-scope choices live on the form class (_form_class).
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.user = user
+        self._townships, self._villages = self._unit_choices(user)
+        self.filters = OrderedDict()
+        for name, base in self.base_filters.items():
+            if name == "township" and user.is_organiser:
+                continue  # an organiser's list is their township
+            filter_ = copy.copy(base)
+            filter_.model = queryset.model
+            filter_.parent = self
+            if filter_.method is not None:
+                filter_.method = filter_.method  # a FilterMethod of this copy, which has the parent
+            self.filters[name] = filter_
 
-    def _unit_choices(self, user) -> None:
-        """Townships in scope; the villages of the chosen (or the organiser's) township, or of the whole
-        scope while that stays a usable list."""
-        parent = None
+    def _unit_choices(self, user) -> tuple[tuple | None, tuple | None]:
+        """Townships in scope (None for an organiser's list, which has no township filter); the villages
+        of the chosen (or the organiser's) township, or of the whole scope while that stays a usable
+        list (None: too many to offer)."""
+        townships, parent = None, None
         if user.is_organiser:
-            del self.filters["township"]
             parent = user.unit_id
         else:
             townships = unit_choices(user, OrgUnit.Level.TOWNSHIP)
-            self.filters["township"].extra["choices"] = lambda: townships
             chosen = str((self.data or {}).get("township", ""))
             parent = next((pk for pk, _label in townships if str(pk) == chosen), None)
         villages = unit_choices(user, OrgUnit.Level.VILLAGE, parent)
-        if parent is None and len(villages) > settings.VILLAGE_CHOICES_LIMIT:
-            villages = []
-            self.filters["village"].extra["empty_label"] = _("choose a township first")
-        self.filters["village"].extra["choices"] = lambda: villages
+        too_many = parent is None and len(villages) > settings.VILLAGE_CHOICES_LIMIT
+        return (None if townships is None else tuple(townships)), (None if too_many else tuple(villages))
+
+    def get_form_class(self):
+        return _form_class(type(self), self._townships, self._villages)
 
     def filter_text(self, queryset, name, value):
         """Name, pinyin initials ("zxl" finds 祝心灵), a fragment of the ID or phone number, or a village."""
@@ -138,6 +158,38 @@ class CandidateFilter(django_filters.FilterSet):
 
     def filter_education(self, queryset, name, value):
         return queryset.filter(Q(education_id=value) | Q(education__parent_id=value))
+
+
+@functools.lru_cache(maxsize=256)
+def _form_class(filterset_class, townships: tuple | None, villages: tuple | None) -> type[forms.Form]:
+    """A filter set's form class for one scope: its unit choices, fast widgets and CSS classes.
+
+    django-filter builds a form class from fresh copies of the filters for every filter set, and the
+    form then deep-copies each field; on the candidate list that was a tenth of the page. The choices
+    are the key, so a reorganised tree (new choices) gets a new class and never a stale one; code
+    tables and labels are callables and lazy strings, read when the form is drawn.
+    """
+    filters = copy.deepcopy(filterset_class.base_filters)
+    if townships is None:
+        del filters["township"]
+    else:
+        filters["township"].extra["choices"] = lambda: list(townships)
+    if villages is None:
+        filters["village"].extra["choices"] = list
+        filters["village"].extra["empty_label"] = _("choose a township first")
+    else:
+        filters["village"].extra["choices"] = lambda: list(villages)
+    form_class = type(
+        f"{filterset_class.__name__}Form",
+        (filterset_class._meta.form,),
+        {name: filter_.field for name, filter_ in filters.items()},
+    )
+    use_fast_widgets(form_class.base_fields)
+    for field in form_class.base_fields.values():
+        field.widget.attrs.setdefault(
+            "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        )
+    return form_class
 
 
 class SupplyFilter(CandidateFilter):

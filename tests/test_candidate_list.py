@@ -93,3 +93,57 @@ def test_the_count_stops_at_the_cap_and_later_pages_stay_reachable(client, distr
     exact = client.get(url, {"sort": "name"})
     assert exact.context["paginator"].count_label == "40"
     assert "第 1 / 2 页" in exact.text
+
+
+def _options(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_filter_form_follows_the_tree_and_never_mixes_scopes(client, district_staff, organiser, reference):
+    """The filter form's class is kept per scope and choices (candidates.filters._form_class)."""
+    from cadre_pool.models import OrgUnit
+    from tests.factories import UserFactory
+
+    client.force_login(district_staff)
+    url = reverse("candidates:list")
+    before = _options(client.get(url).text, "township")
+    assert str(reference[MINGYANG].pk) in before and str(reference[GUANGONG].pk) in before
+
+    district = reference[GUANGONG].parent
+    new = OrgUnit.objects.create(
+        code="511903199000", name="新设镇", level="township", parent=district, path=f"{district.path}511903199000/"
+    )
+    assert _options(client.get(url).text, "township") == [*before, str(new.pk)]
+
+    # Another district's staff, served by the same process right after: only their own townships.
+    other = OrgUnit.objects.create(code="511902000000", name="巴州区", level="district", path="511902000000/")
+    theirs = OrgUnit.objects.create(
+        code="511902100000", name="巴州镇", level="township", parent=other, path="511902000000/511902100000/"
+    )
+    client.force_login(UserFactory(username="bazhou", role="district_staff", unit=other))
+    assert _options(client.get(url).text, "township") == ["", str(theirs.pk)]
+
+    # An organiser's form has no township filter and only their township's villages, even with a
+    # township asked for in the address.
+    client.force_login(organiser)
+    html = client.get(url, {"township": theirs.pk}).text
+    assert 'name="township"' not in html
+    villages = _options(html, "village")
+    assert str(reference[QILONGSHAN].pk) in villages
+    assert set(villages) <= {""} | {
+        str(pk) for pk in OrgUnit.objects.filter(parent=reference[MINGYANG]).values_list("pk", flat=True)
+    }
+
+    # And the search box still reaches the filter set's own method (filters are copied per request).
+    CandidateFactory(township=reference[MINGYANG], name="祝心灵")
+    assert "祝心灵" in client.get(url, {"q": "祝"}).text
+
+
+def test_the_capped_count_of_nothing_is_zero(db, reference):
+    from cadre_pool.paging import CappedPaginator
+
+    CandidateFactory(township=reference[MINGYANG])
+    assert CappedPaginator(Candidate.objects.none(), 25).count == 0
+    assert CappedPaginator(Candidate.objects.filter(township=reference[GUANGONG]), 25).count == 0
+    assert CappedPaginator(Candidate.objects.all(), 25).count == 1
