@@ -20,6 +20,19 @@ def township_scope(user, township_field: str = "township") -> Q | None:
     return Q(**{f"{township_field}__path__startswith": unit.path})
 
 
+def in_township_scope(user, township) -> bool:
+    """`township_scope` as a test of one township already read: the same rule, for a row looked up
+    by its key alone (candidates.records.file_for) rather than through a scoped query."""
+    from cadre_pool.models import OrgUnit
+
+    if not (user.is_authenticated and user.can_read_candidates and user.unit_id):
+        return False
+    unit = user.unit
+    if unit.level == OrgUnit.Level.TOWNSHIP:
+        return township.pk == unit.pk
+    return township.path.startswith(unit.path)
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset with `visible_to(user)`, the only way views reach rows of a township.
 

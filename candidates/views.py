@@ -21,7 +21,7 @@ from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
 from candidates.identity import mask_id_number, mask_mobile
 from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, Uptake, allowed_next_statuses
-from candidates.records import file_records
+from candidates.records import file_for, file_records
 from candidates.services import EDITABLE_FIELDS, StaleEditError, change_status, create_candidate, update_candidate
 
 PAGE_SIZE = 25
@@ -113,8 +113,8 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
     template_name = "candidates/candidate_detail.html"
     context_object_name = "candidate"
 
-    def get_queryset(self):
-        return Candidate.objects.visible_to(self.request.user).for_detail()
+    def get_object(self, queryset=None):
+        return file_for(self.request.user, self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
