@@ -37,6 +37,7 @@ class _Compiled(NamedTuple):
     sql: str
     params: tuple
     positions: tuple[int, ...]
+    converters: dict
 
 
 class Prepared:
@@ -54,7 +55,9 @@ class Prepared:
         sql, params = compiler.as_sql()
         positions = tuple(i for i, value in enumerate(params) if value == PLACEHOLDER)
         assert positions, "the key is not a parameter of the query"
-        compiled = _Compiled(queryset, compiler, sql, tuple(params), positions)
+        # The columns' converters (dates, decimals, ...), which results_iter would look up per call.
+        converters = compiler.get_converters([column for column, *_rest in compiler.select[: compiler.col_count]])
+        compiled = _Compiled(queryset, compiler, sql, tuple(params), positions, converters)
         self._compiled[alias] = compiled
         return compiled
 
@@ -72,6 +75,7 @@ class Prepared:
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection
         compiler.execute_sql = lambda *args, **kwargs: [_fetch(connection, compiled.sql, params)]
+        compiler.get_converters = lambda expressions: compiled.converters
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)

@@ -8,9 +8,9 @@ the apps that build on it: they come to it through this registry.
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html import escape
 
-from django.utils import dateformat, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
@@ -58,19 +58,23 @@ def for_candidate(candidate, kind: str | None = None) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
-def _line(entry: TimelineEntry) -> tuple:
-    actor = format_html(" · {}", entry.actor) if entry.actor else ""
-    detail = format_html('<div class="small">{}</div>', Truncator(entry.detail).chars(160)) if entry.detail else ""
-    day = dateformat.format(template_localtime(entry.at), "Y-m-d")
-    return day, entry.kind_label, actor, entry.title, detail
+def _text(value) -> str:
+    """conditional_escape without its lazy wrapper and SafeString per value: markup stays markup."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
+def _line(entry: TimelineEntry) -> str:
+    actor = f" · {_text(entry.actor)}" if entry.actor else ""
+    detail = f'<div class="small">{_text(Truncator(entry.detail).chars(160))}</div>' if entry.detail else ""
+    day = template_localtime(entry.at).strftime("%Y-%m-%d")
+    return (
+        f'<li class="border-start border-3 border-danger ps-2 mb-2"><div class="small text-muted">{day} · '
+        f"{_text(entry.kind_label)}{actor}</div><div>{_text(entry.title)}</div>{detail}</li>"
+    )
 
 
 def as_html(entries: list[TimelineEntry]) -> SafeString:
-    """The entries as the page's list items, built in Python: the template loop cost 0.5 ms a page.
-    The same markup as {{ entry.at|date:"Y-m-d" }} and {{ entry.detail|truncatechars:160 }} gave."""
-    return format_html_join(
-        mark_safe("\n"),
-        '<li class="border-start border-3 border-danger ps-2 mb-2"><div class="small text-muted">{} · {}{}</div>'
-        "<div>{}</div>{}</li>",
-        map(_line, entries),
-    )
+    """The entries as the page's list items, built in Python: the template loop cost 0.5 ms a page,
+    format_html_join 0.3 ms more. The same markup as {{ entry.at|date:"Y-m-d" }} and
+    {{ entry.detail|truncatechars:160 }} gave, every value escaped."""
+    return mark_safe("\n".join(map(_line, entries)))  # noqa: S308 - escaped values only
