@@ -33,8 +33,10 @@ from candidates.models import Candidate  # noqa: E402
 
 WARMUP = int(os.environ.get("BENCH_WARMUP", 3))
 RUNS = int(os.environ.get("BENCH_RUNS", 15))
-# Pages of a few milliseconds are read many more times: their median then moves by less than the
-# machine's own drift from one run to the next (15 runs of the list gave 1.36-1.50x in a row).
+# Pages of a few milliseconds are read many more times, after a longer warm-up: a statement runs
+# planned afresh until psycopg prepares it (fifth run) and PostgreSQL settles on a generic plan (after
+# five more), so 15 runs after 3 mixed both phases and moved the ratios by about 10 % between runs.
+PAGE_WARMUP = int(os.environ.get("BENCH_PAGE_WARMUP", 20))
 PAGE_RUNS = int(os.environ.get("BENCH_PAGE_RUNS", 101))
 LIST_FILTER_STATUS = "in_pool"
 
@@ -73,9 +75,9 @@ def _timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def compare(view, raw, runs: int = RUNS) -> dict:
+def compare(view, raw, runs: int = RUNS, warmup: int = WARMUP) -> dict:
     """Median seconds of the view and of the raw SQL, run alternately."""
-    for _ in range(WARMUP):
+    for _ in range(warmup):
         view()
         raw()
     view_times, raw_times = [], []
@@ -138,7 +140,7 @@ def list_pages() -> dict:
                 (COUNT_SQL, [township.pk, LIST_FILTER_STATUS]),
             ]
         )
-        result[f"page{page}"] = compare(_get(client, url, params), raw, PAGE_RUNS)
+        result[f"page{page}"] = compare(_get(client, url, params), raw, PAGE_RUNS, PAGE_WARMUP)
     return result
 
 
@@ -174,7 +176,7 @@ def detail_page() -> dict:
     return {
         "candidate": candidate.pk,
         "data_queries": len(statements),
-        **compare(_get(client, url), _raw(statements), PAGE_RUNS),
+        **compare(_get(client, url), _raw(statements), PAGE_RUNS, PAGE_WARMUP),
     }
 
 
