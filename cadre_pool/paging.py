@@ -6,11 +6,21 @@ list says "1000+" and every later page is still reachable with Next (and ?page=N
 more than it shows to know whether there is a next one.
 """
 
+import threading
+
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+
+from cadre_pool.prepared import Compiled, compile_queryset, run_compiled
+
+# First pages compiled once per shape of their query (CappedPaginator._first_rows), for the process;
+# the oldest goes when there are more (a shape is a filter combination, a scope kind and an order).
+FIRST_PAGES_KEPT = 512
+_first_pages: dict[tuple, Compiled] = {}
+_first_pages_lock = threading.Lock()
 
 
 class CappedPaginator(Paginator):
@@ -19,7 +29,9 @@ class CappedPaginator(Paginator):
 
     def __init__(self, object_list, per_page, *args, read=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
+        self._given_read = read
         self._read = read or (lambda rows: rows)
+        self._keys_statement = None  # (alias, sql, params) of the count's key query
 
     @cached_property
     def cap(self) -> int:
@@ -36,6 +48,7 @@ class CappedPaginator(Paginator):
             return 0
         # Counted by hand: count() on a sliced queryset goes through Django's aggregation machinery
         # (a wrapping query, cloned and compiled), which cost more than PostgreSQL's reading the keys.
+        self._keys_statement = (keys.db, sql, tuple(params))
         with connections[keys.db].cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) capped", params)  # noqa: S608 - compiled by the ORM, values as parameters
             return cursor.fetchone()[0]
@@ -71,11 +84,73 @@ class CappedPaginator(Paginator):
 
     def _rows(self, bottom: int, top: int) -> list:
         queryset = self.object_list
-        if bottom == 0 or not hasattr(queryset, "values"):
+        if bottom == 0:
+            return self._first_rows(top)
+        if not hasattr(queryset, "values"):
             return list(self._read(queryset)[bottom:top])
         # Deep pages: the index alone finds the page's keys past the offset ("deferred join"), and
         # only those rows are read with their joins; a plain OFFSET would join every skipped row.
         return list(self._read(queryset.filter(pk__in=queryset.values("pk")[bottom:top])))
+
+    def _first_shape(self, limit: int) -> tuple | None:
+        """What the first page's SQL depends on besides its parameters, or None when that is not known.
+
+        The count's key query holds the whole WHERE clause (its joins, lookups and placeholders: a
+        different filter, search kind or scope is different SQL); the page adds only its columns (the
+        read function), its order (plain field names) and its size.
+        """
+        query = self.object_list.query
+        if (
+            self._given_read is None
+            or self._keys_statement is None
+            or query.annotations
+            or query.extra
+            or query.extra_order_by
+            or query.combinator
+            or not all(isinstance(field, str) for field in query.order_by)
+        ):
+            return None
+        alias, sql, _params = self._keys_statement
+        return (
+            alias,
+            sql,
+            self._given_read,
+            query.model,
+            query.order_by,
+            query.default_ordering,
+            query.standard_ordering,
+            limit,
+        )
+
+    def _first_rows(self, top: int) -> list:
+        """Page 1, compiled once per shape (_first_shape) and run with the count's parameters.
+
+        Building and compiling the page's query (columns with joins, order, filters) cost Django as
+        much as the count and the page took PostgreSQL; the parameters are the same values in the
+        same order as the count's, which the first compile of each shape checks before keeping it.
+        """
+        if top == 0:
+            return []
+        # A short list (fewer matches than a page) reads with the page's own limit: one shape, not one
+        # per match count.
+        limit = max(top, self.per_page)
+        shape = self._first_shape(limit)
+        compiled = _first_pages.get(shape) if shape is not None else None
+        if compiled is not None:
+            alias, _sql, params = self._keys_statement
+            return run_compiled(compiled, alias, params)[:top]
+        queryset = self._read(self.object_list)[:limit]
+        if shape is None:
+            return list(queryset)[:top]
+        alias, _sql, params = self._keys_statement
+        compiled = compile_queryset(queryset, alias)
+        if compiled.params != params:
+            return list(queryset)[:top]
+        with _first_pages_lock:
+            _first_pages[shape] = compiled
+            if len(_first_pages) > FIRST_PAGES_KEPT:
+                del _first_pages[next(iter(_first_pages))]
+        return run_compiled(compiled, alias, params)[:top]
 
 
 class CappedPage(Page):

@@ -31,13 +31,37 @@ def _fetch(connection, sql: str, params: tuple) -> list:
         return cursor.fetchall()
 
 
-class _Compiled(NamedTuple):
+class Compiled(NamedTuple):
+    """A queryset compiled once: its SQL and parameters, its compiler and its columns' converters."""
+
     queryset: QuerySet
     compiler: object
     sql: str
     params: tuple
-    positions: tuple[int, ...]
     converters: dict
+
+
+def compile_queryset(queryset: QuerySet, alias: str) -> Compiled:
+    compiler = queryset.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    # The columns' converters (dates, decimals, ...), which results_iter would look up per call.
+    converters = compiler.get_converters([column for column, *_rest in compiler.select[: compiler.col_count]])
+    return Compiled(queryset, compiler, sql, tuple(params), converters)
+
+
+def run_compiled(compiled: Compiled, alias: str, params: tuple) -> list:
+    """The compiled queryset's rows for `params` (its own or the same query's for other values), as
+    the queryset would give them: instances with select_related and prefetch_related, or values."""
+    # A copy of the compiled compiler that runs the kept SQL instead of compiling it again; the
+    # queryset's iterable reads its select and klass_info and converts the rows as usual.
+    connection = connections[alias]
+    compiler = copy.copy(compiled.compiler)
+    compiler.connection = connection
+    compiler.execute_sql = lambda *args, **kwargs: [_fetch(connection, compiled.sql, params)]
+    compiler.get_converters = lambda expressions: compiled.converters
+    queryset = compiled.queryset._chain()
+    queryset.query.get_compiler = lambda *args, **kwargs: compiler
+    return list(queryset)
 
 
 class Prepared:
@@ -47,35 +71,20 @@ class Prepared:
     def __init__(self, build: Callable[[int], QuerySet]):
         self._build = build
         self._model = build(PLACEHOLDER).model
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: dict[str, tuple[Compiled, tuple[int, ...]]] = {}
 
-    def _compile(self, alias: str) -> _Compiled:
-        queryset = self._build(PLACEHOLDER).using(alias)
-        compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        positions = tuple(i for i, value in enumerate(params) if value == PLACEHOLDER)
+    def _compile(self, alias: str) -> tuple[Compiled, tuple[int, ...]]:
+        compiled = compile_queryset(self._build(PLACEHOLDER).using(alias), alias)
+        positions = tuple(i for i, value in enumerate(compiled.params) if value == PLACEHOLDER)
         assert positions, "the key is not a parameter of the query"
-        # The columns' converters (dates, decimals, ...), which results_iter would look up per call.
-        converters = compiler.get_converters([column for column, *_rest in compiler.select[: compiler.col_count]])
-        compiled = _Compiled(queryset, compiler, sql, tuple(params), positions, converters)
-        self._compiled[alias] = compiled
-        return compiled
+        self._compiled[alias] = compiled, positions
+        return compiled, positions
 
     def __call__(self, key: int) -> list:
         # The router's choice for this read, per call (replica_reads() is a context).
         alias = router.db_for_read(self._model) or DEFAULT_DB_ALIAS
-        compiled = self._compiled.get(alias) or self._compile(alias)
+        compiled, positions = self._compiled.get(alias) or self._compile(alias)
         params = list(compiled.params)
-        for position in compiled.positions:
+        for position in positions:
             params[position] = key
-        params = tuple(params)
-        # A copy of the compiled compiler that runs the kept SQL instead of compiling it again;
-        # ModelIterable reads its select and klass_info and converts the rows as usual.
-        connection = connections[alias]
-        compiler = copy.copy(compiled.compiler)
-        compiler.connection = connection
-        compiler.execute_sql = lambda *args, **kwargs: [_fetch(connection, compiled.sql, params)]
-        compiler.get_converters = lambda expressions: compiled.converters
-        queryset = compiled.queryset._chain()
-        queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        return list(queryset)
+        return run_compiled(compiled, alias, tuple(params))

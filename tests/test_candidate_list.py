@@ -147,3 +147,64 @@ def test_the_capped_count_of_nothing_is_zero(db, reference):
     assert CappedPaginator(Candidate.objects.none(), 25).count == 0
     assert CappedPaginator(Candidate.objects.filter(township=reference[GUANGONG]), 25).count == 0
     assert CappedPaginator(Candidate.objects.all(), 25).count == 1
+
+
+def test_a_first_page_compiled_once_per_shape_reads_each_request_own_rows(client, district_staff, reference):
+    """Page 1 keeps its compiled SQL per shape (cadre_pool.paging._first_rows) and runs it with each
+    request's values: other townships, statuses, searches and orders give their own rows."""
+    from cadre_pool import paging
+    from cadre_pool.models import OrgUnit
+
+    for township in (reference[MINGYANG], reference[GUANGONG]):
+        for status in ("in_pool", "filed"):
+            CandidateFactory.create_batch(3, township=township, status=status)
+    CandidateFactory(township=reference[MINGYANG], status="in_pool", name="祝心灵")
+    client.force_login(district_staff)
+    url = reverse("candidates:list")
+    paging._first_pages.clear()
+
+    def names(params):
+        rows = client.get(url, params).context["object_list"]
+        return [row.name for row in rows]
+
+    def expected(township=None, status=None, sort="name", q=None):
+        files = Candidate.objects.all()
+        if township:
+            files = files.filter(township=township)
+        if status:
+            files = files.filter(status=status)
+        if q:
+            files = files.filter(name__contains=q)
+        order = {"name": ("name", "pk"), "-birth_date": ("-birth_date", "pk")}[sort]
+        return list(files.order_by(*order).values_list("name", flat=True))
+
+    for township in (MINGYANG, GUANGONG):
+        for status in ("in_pool", "filed"):
+            unit = reference[township].pk
+            assert names({"township": unit, "status": status, "sort": "name"}) == expected(unit, status)
+            assert names({"township": unit, "status": status, "sort": "-birth_date"}) == expected(
+                unit, status, "-birth_date"
+            )
+    assert names({"q": "心灵", "sort": "name"}) == expected(q="心灵") == ["祝心灵"]
+    assert names({"status": "filed", "sort": "name"}) == expected(status="filed")
+    # One compiled page per shape: two orders of township + status, the search, status alone.
+    assert len(paging._first_pages) == 4
+    assert all(isinstance(shape[1], str) for shape in paging._first_pages)
+    assert OrgUnit.objects.exists()
+
+
+def test_a_first_page_whose_parameters_differ_from_the_count_is_not_kept(db, reference):
+    from django.db.models import Value
+
+    from cadre_pool import paging
+
+    CandidateFactory.create_batch(2, township=reference[MINGYANG])
+    paging._first_pages.clear()
+
+    def read(queryset):  # a parameter in the page's columns that the count does not have
+        return queryset.annotate(marker=Value("x")).values_list("name", "marker")
+
+    files = Candidate.objects.order_by("name", "pk")
+    page = paging.CappedPaginator(files, 25, read=read).page(1)
+    assert list(page.object_list) == list(read(files))
+    assert paging._first_pages == {}
