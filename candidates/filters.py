@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
-from cadre_pool.org_choices import code_choices, unit_choices
+from cadre_pool.org_choices import code_choices, code_table, unit_choices
 from cadre_pool.widgets import use_fast_widgets
 from candidates.identity import normalise_id_number
 from candidates.models import Candidate, PoolStatus, SkillTag, SourceCategory, Willingness
@@ -132,7 +132,9 @@ class CandidateFilter(django_filters.FilterSet):
         return (None if townships is None else tuple(townships)), (None if too_many else tuple(villages))
 
     def get_form_class(self):
-        return _form_class(type(self), self._townships, self._villages)
+        # The code tables behind the drop-downs are part of the key: the form's drawn options are kept.
+        code_tables = tuple(code_table(model) for model in (Gender, Education, PoliticalStatus))
+        return _form_class(type(self), self._townships, self._villages, code_tables)
 
     def filter_text(self, queryset, name, value):
         """Name, pinyin initials ("zxl" finds 祝心灵), a fragment of the ID or phone number, or a village."""
@@ -160,14 +162,25 @@ class CandidateFilter(django_filters.FilterSet):
         return queryset.filter(Q(education_id=value) | Q(education__parent_id=value))
 
 
+class SharedFields(dict):
+    """A form class's fields, which its forms share instead of deep-copying them (BaseForm.__init__
+    deep-copies base_fields): a filter form never changes its fields, which _form_class fixes per
+    scope and choices, and copying eleven fields with their widgets and choices cost more than
+    validating them."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 @functools.lru_cache(maxsize=256)
-def _form_class(filterset_class, townships: tuple | None, villages: tuple | None) -> type[forms.Form]:
+def _form_class(filterset_class, townships: tuple | None, villages: tuple | None, code_tables: tuple) -> type:
     """A filter set's form class for one scope: its unit choices, fast widgets and CSS classes.
 
     django-filter builds a form class from fresh copies of the filters for every filter set, and the
-    form then deep-copies each field; on the candidate list that was a tenth of the page. The choices
-    are the key, so a reorganised tree (new choices) gets a new class and never a stale one; code
-    tables and labels are callables and lazy strings, read when the form is drawn.
+    form then deep-copies each field; on the candidate list that was a tenth of the page. Everything
+    the choices come from is the key (the units, the code tables' rows), so a reorganised tree or a
+    changed code table gets a new class and never a stale one; the forms of a class share its fields
+    (SharedFields), and its drop-downs keep their drawn options per language (FastSelect).
     """
     filters = copy.deepcopy(filterset_class.base_filters)
     if townships is None:
@@ -184,11 +197,12 @@ def _form_class(filterset_class, townships: tuple | None, villages: tuple | None
         (filterset_class._meta.form,),
         {name: filter_.field for name, filter_ in filters.items()},
     )
-    use_fast_widgets(form_class.base_fields)
+    use_fast_widgets(form_class.base_fields, keep_options=True)
     for field in form_class.base_fields.values():
         field.widget.attrs.setdefault(
             "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
         )
+    form_class.base_fields = SharedFields(form_class.base_fields)
     return form_class
 
 

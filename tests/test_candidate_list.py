@@ -208,3 +208,37 @@ def test_a_first_page_whose_parameters_differ_from_the_count_is_not_kept(db, ref
     page = paging.CappedPaginator(files, 25, read=read).page(1)
     assert list(page.object_list) == list(read(files))
     assert paging._first_pages == {}
+
+
+IN_POOL_ZH = "已入库"
+
+
+def test_the_kept_drop_downs_mark_each_request_choice_in_its_language(client, district_staff, reference):
+    """A filter form's options are drawn once per language and code tables (FastSelect.options_kept):
+    each request still gets its own selection, its language and renamed codes."""
+    client.force_login(district_staff)
+    url = reverse("candidates:list")
+
+    def selected(html, name):
+        select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+        return re.findall(r'<option value="([^"]*)" selected>', select)
+
+    html = client.get(url, {"township": reference[MINGYANG].pk, "status": "in_pool"}).text
+    assert selected(html, "township") == [str(reference[MINGYANG].pk)]
+    assert selected(html, "status") == ["in_pool"]
+    html = client.get(url, {"township": reference[GUANGONG].pk, "sort": "-name"}).text
+    assert selected(html, "township") == [str(reference[GUANGONG].pk)]
+    assert selected(html, "status") == [""]  # "all", not the last request's choice
+    assert selected(html, "sort") == ["-name"]
+
+    client.cookies["django_language"] = "en"
+    english = client.get(url, {"status": "in_pool"}).text
+    assert '<option value="in_pool" selected>in pool</option>' in english
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(url, {"status": "in_pool"}).text
+    assert f'<option value="in_pool" selected>{IN_POOL_ZH}</option>' in chinese
+
+    status = PoliticalStatus.objects.get(code="13")
+    status.short_name = "普通群众"
+    status.save()
+    assert '<option value="13">普通群众</option>' in client.get(url).text
