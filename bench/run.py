@@ -110,6 +110,25 @@ def measure(name: str, task: str, **env) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+# A page of a few milliseconds is measured in several processes. One process's median moved by up to
+# 20 % from the next one's (two cores: whether the process and its PostgreSQL backend share one, and
+# the process's memory layout, stay fixed for its life), more than the 101 runs inside it vary.
+PAGE_PROCESSES = int(os.environ.get("BENCH_PAGE_PROCESSES", 5))
+
+
+def _median_process(figures: list[dict]) -> dict:
+    """The figure of the process with the median ratio, with every process's ratio beside it."""
+    ranked = sorted(figures, key=lambda figure: figure["ratio"])
+    return {**ranked[len(ranked) // 2], "ratios": [figure["ratio"] for figure in figures]}
+
+
+def measure_page(task: str) -> dict:
+    runs = [measure(MAIN, task) for _ in range(PAGE_PROCESSES)]
+    if task == "list":
+        return {**runs[0], **{page: _median_process([run[page] for run in runs]) for page in ("page1", "page400")}}
+    return _median_process(runs)
+
+
 # Throughput -------------------------------------------------------------------------------
 
 
@@ -233,8 +252,11 @@ def report(results: dict) -> list[str]:
     ]
 
     def timed(label: str, figure: dict, goal: str, met: bool) -> str:
-        """A view against its raw SQL in the same run."""
-        return _row(label, f"{figure['view_ms']} ms", f"{figure['raw_ms']} ms", f"{figure['ratio']}×", goal, met)
+        """A view against its raw SQL in the same run (the median process's, and the range over them)."""
+        ratio = f"{figure['ratio']}×"
+        if len(figure.get("ratios", ())) > 1:
+            ratio += f" ({min(figure['ratios'])}–{max(figure['ratios'])}× over {len(figure['ratios'])} processes)"
+        return _row(label, f"{figure['view_ms']} ms", f"{figure['raw_ms']} ms", ratio, goal, met)
 
     lst = results["list"]
     for page in ("page1", "page400"):
@@ -306,10 +328,13 @@ def main() -> None:
     def wanted(key):
         return only is None or key in only
 
-    for key in ("list", "detail", "dashboard"):
+    for key in ("list", "detail"):
         if wanted(key):
-            say(f"measuring {key}")
-            results[key] = measure(MAIN, key)
+            say(f"measuring {key} in {PAGE_PROCESSES} processes")
+            results[key] = measure_page(key)
+    if wanted("dashboard"):
+        say("measuring dashboard")
+        results["dashboard"] = measure(MAIN, "dashboard")
     if wanted("export"):
         say("measuring the roster export (two processes, for their peak memory)")
         results["export"] = {"app": measure(MAIN, "export_app"), "raw": measure(MAIN, "export_raw")}
