@@ -103,7 +103,6 @@ class CandidateFilter(django_filters.FilterSet):
         self.queryset = queryset
         self.request = request
         self.form_prefix = prefix
-        self.user = user
         self._townships, self._villages = self._unit_choices(user)
         self.filters = OrderedDict()
         for name, base in self.base_filters.items():
