@@ -24,8 +24,8 @@ _first_pages_lock = threading.Lock()
 
 
 class CappedPaginator(Paginator):
-    """`read`, when given, turns the queryset into the page's rows (e.g. `values_list`): the count and
-    the deep pages' key lookup use the queryset itself, with none of the rows' joins or columns."""
+    """Pages of a queryset. `read`, when given, turns it into the page's rows (e.g. `values_list`): the
+    count and the deep pages' key lookup use the queryset itself, with none of the rows' joins or columns."""
 
     def __init__(self, object_list, per_page, *args, read=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
@@ -86,8 +86,6 @@ class CappedPaginator(Paginator):
         queryset = self.object_list
         if bottom == 0:
             return self._first_rows(top)
-        if not hasattr(queryset, "values"):
-            return list(self._read(queryset)[bottom:top])
         # Deep pages: the index alone finds the page's keys past the offset ("deferred join"), and
         # only those rows are read with their joins; a plain OFFSET would join every skipped row.
         return list(self._read(queryset.filter(pk__in=queryset.values("pk")[bottom:top])))
@@ -143,7 +141,16 @@ class CappedPaginator(Paginator):
         if shape is None:
             return list(queryset)[:top]
         alias, _sql, params = self._keys_statement
+        if queryset._fields is None:  # model instances: their related objects are not in the shape
+            return list(queryset)[:top]
+        # The kept queryset forgets the first request's user (a scoped queryset keeps it to audit a
+        # refused get(), which this one never makes); only its SQL and plan are used again (the first
+        # request's values stay in its query, never read).
+        queryset = queryset._chain()
+        queryset.__dict__.pop("_scoped_for", None)
         compiled = compile_queryset(queryset, alias)
+        # The same WHERE tree compiled twice gives its values in the same order; this catches a page
+        # whose columns or joins carry parameters of their own.
         if compiled.params != params:
             return list(queryset)[:top]
         with _first_pages_lock:

@@ -65,6 +65,8 @@ class ScopedQuerySet(models.QuerySet):
             raise
 
     def _note_refusal(self, args, kwargs):
+        if not args and not kwargs:
+            return  # get() on an already filtered queryset: which row was asked for is not known here
         manager = self.model._default_manager
         pk = manager.filter(*args, **kwargs).values_list("pk", flat=True).first()
         # Rows that other filters of this queryset left out (a round's reviews, a finished export)

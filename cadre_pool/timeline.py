@@ -66,7 +66,8 @@ def _text(value) -> str:
 def _line(entry: TimelineEntry) -> str:
     actor = f" · {_text(entry.actor)}" if entry.actor else ""
     detail = f'<div class="small">{_text(Truncator(entry.detail).chars(160))}</div>' if entry.detail else ""
-    day = template_localtime(entry.at).strftime("%Y-%m-%d")
+    at = template_localtime(entry.at)
+    day = f"{at.year:04d}-{at.month:02d}-{at.day:02d}"  # as the date filter's "Y-m-d"
     return (
         f'<li class="border-start border-3 border-danger ps-2 mb-2"><div class="small text-muted">{day} · '
         f"{_text(entry.kind_label)}{actor}</div><div>{_text(entry.title)}</div>{detail}</li>"

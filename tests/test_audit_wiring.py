@@ -1,5 +1,6 @@
 """Service functions, exports and imports each leave exactly one audit row of the right kind (S9)."""
 
+import pytest
 from django.urls import reverse
 
 from cadre_pool.models import AuditAction, AuditEvent
@@ -121,4 +122,22 @@ def test_a_missing_object_is_a_404_without_an_access_row(client, organiser, ming
     client.force_login(organiser)
     assert client.get(reverse("candidates:detail", args=[mingyang_candidate.pk + 1000])).status_code == 404
     assert client.get(reverse("candidates:detail", args=[mingyang_candidate.pk])).status_code == 200
+    assert _rows(AuditAction.ACCESS_DENIED) == []
+
+
+def test_the_refusal_names_the_file_asked_for_not_the_first_one(
+    client, organiser, mingyang_candidate, guangong_candidate
+):
+    """The file page looks the file up by its key (candidates.records.file_for); DetailView's get()
+    without arguments once made the refusal look up the table's first row instead."""
+    assert mingyang_candidate.pk < guangong_candidate.pk  # the first row is one the organiser may see
+    client.force_login(organiser)
+    assert client.get(reverse("candidates:detail", args=[guangong_candidate.pk])).status_code == 404
+    assert [row.object_id for row in _rows(AuditAction.ACCESS_DENIED)] == [str(guangong_candidate.pk)]
+
+
+def test_a_get_without_lookups_that_finds_nothing_audits_no_other_row(organiser, guangong_candidate):
+    """The only file is outside the organiser's scope: a refusal guessed from the table would name it."""
+    with pytest.raises(Candidate.DoesNotExist):
+        Candidate.objects.visible_to(organiser).filter(pk=guangong_candidate.pk + 999).get()
     assert _rows(AuditAction.ACCESS_DENIED) == []

@@ -208,6 +208,10 @@ def test_a_first_page_whose_parameters_differ_from_the_count_is_not_kept(db, ref
     page = paging.CappedPaginator(files, 25, read=read).page(1)
     assert list(page.object_list) == list(read(files))
     assert paging._first_pages == {}
+    # Model instances are not kept either: their related objects are not part of the shape.
+    page = paging.CappedPaginator(files, 25, read=lambda queryset: queryset.select_related("township")).page(1)
+    assert [person.township.name for person in page.object_list] == [person.township.name for person in files]
+    assert paging._first_pages == {}
 
 
 IN_POOL_ZH = "已入库"
