@@ -4,18 +4,29 @@ from django.db import models
 from django.db.models import Q
 
 
+def _scope_unit(user):
+    """The unit whose subtree the user sees, or None when they see no candidates at all."""
+    if not (user.is_authenticated and user.can_read_candidates and user.unit_id):
+        return None
+    return user.unit
+
+
+def _is_township(unit) -> bool:
+    from cadre_pool.models import OrgUnit  # the models build their querysets on this module
+
+    return unit.level == OrgUnit.Level.TOWNSHIP
+
+
 def township_scope(user, township_field: str = "township") -> Q | None:
     """A filter for rows whose `township_field` lies in the user's subtree, or None when they see nothing.
 
     An organiser's unit is their township: one indexed equality. Above a township, the
     township's materialised path starts with the user's unit path.
     """
-    from cadre_pool.models import OrgUnit  # the models build their querysets on this module
-
-    if not (user.is_authenticated and user.can_read_candidates and user.unit_id):
+    unit = _scope_unit(user)
+    if unit is None:
         return None
-    unit = user.unit
-    if unit.level == OrgUnit.Level.TOWNSHIP:
+    if _is_township(unit):
         return Q(**{f"{township_field}_id": unit.pk})
     return Q(**{f"{township_field}__path__startswith": unit.path})
 
@@ -23,12 +34,10 @@ def township_scope(user, township_field: str = "township") -> Q | None:
 def in_township_scope(user, township) -> bool:
     """`township_scope` as a test of one township already read: the same rule, for a row looked up
     by its key alone (candidates.records.file_for) rather than through a scoped query."""
-    from cadre_pool.models import OrgUnit
-
-    if not (user.is_authenticated and user.can_read_candidates and user.unit_id):
+    unit = _scope_unit(user)
+    if unit is None:
         return False
-    unit = user.unit
-    if unit.level == OrgUnit.Level.TOWNSHIP:
+    if _is_township(unit):
         return township.pk == unit.pk
     return township.path.startswith(unit.path)
 
