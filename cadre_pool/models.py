@@ -193,7 +193,16 @@ class User(AbstractUser):
         return self.is_active and self.role in CANDIDATE_WRITERS
 
 
-_CHOICE_LABELS: dict = {}  # field → {value: lazy label}, see FastChoiceLabels
+_CHOICE_LABELS: dict = {}  # field → {value: lazy label}
+
+
+def choice_labels(field) -> dict:
+    """A choice field's value → lazy label, built once per field: translated when shown, so still in
+    the language of the request (FastChoiceLabels, and lists drawn from values)."""
+    labels = _CHOICE_LABELS.get(field)
+    if labels is None:
+        labels = _CHOICE_LABELS[field] = dict(field.flatchoices)
+    return labels
 
 
 class FastChoiceLabels:
@@ -203,11 +212,8 @@ class FastChoiceLabels:
     of the request."""
 
     def _get_FIELD_display(self, field):
-        labels = _CHOICE_LABELS.get(field)
-        if labels is None:
-            labels = _CHOICE_LABELS[field] = dict(field.flatchoices)
         value = getattr(self, field.attname)
-        return force_str(labels.get(value, value), strings_only=True)
+        return force_str(choice_labels(field).get(value, value), strings_only=True)
 
 
 class CodeTableEntry(models.Model):

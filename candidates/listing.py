@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from cadre_pool.models import Education, Gender, PoliticalStatus
+from cadre_pool.models import Education, Gender, PoliticalStatus, choice_labels
 from cadre_pool.org_choices import code_labels
 from candidates.identity import age_on, mask_mobile
-from candidates.models import PoolStatus, SourceCategory
+from candidates.models import Candidate
 
 ROW_FIELDS = (
     "pk",
@@ -68,8 +68,8 @@ def rows_html(page_rows, *, show_township: bool) -> SafeString:
     """The table body's rows, every value escaped; empty when there are none."""
     detail_url = _detail_url()
     genders, political, education = code_labels(Gender), code_labels(PoliticalStatus), code_labels(Education)
-    statuses = {value: str(label) for value, label in PoolStatus.choices}
-    sources = {value: str(label) for value, label in SourceCategory.choices}
+    statuses = choice_labels(Candidate._meta.get_field("status"))
+    sources = choice_labels(Candidate._meta.get_field("source_category"))
     today = timezone.localdate()
     drawn = []
     for row in page_rows:
@@ -84,9 +84,9 @@ def rows_html(page_rows, *, show_township: bool) -> SafeString:
                 village=escape(row.village__short_name or row.village__name or "—"),
                 political=escape(political.get(row.political_status_id, row.political_status_id)),
                 education=escape(education.get(row.education_id, row.education_id)),
-                source=escape(sources.get(row.source_category, row.source_category)),
+                source=escape(str(sources.get(row.source_category, row.source_category))),
                 phone=escape(mask_mobile(row.phone)),
-                status=escape(statuses.get(row.status, row.status)),
+                status=escape(str(statuses.get(row.status, row.status))),
             )
         )
     return mark_safe("\n".join(drawn))  # noqa: S308 - every value above is escaped
