@@ -106,30 +106,36 @@ def code_table(model) -> tuple[CodeEntry, ...]:
     return rows
 
 
+# Forms of a code table built from its rows, kept until `code_table` reads the table again (a new
+# version, or its expiry): (table, form) → (the rows they were built from, the form).
+_derived: dict[tuple[str, str], tuple[tuple, dict]] = {}
+
+
+def _derive(model, form: str, build) -> dict:
+    rows = code_table(model)
+    key = (model._meta.label_lower, form)
+    held = _derived.get(key)
+    if held is None or held[0] is not rows:
+        held = _derived[key] = (rows, build(rows))
+    return held[1]
+
+
 def code_labels(model) -> dict[str, str]:
     """Code → label of a code table, from the cache: a list shows labels without joining the table."""
-    return {entry.code: entry.label for entry in code_table(model)}
+    return _derive(model, "labels", lambda rows: {entry.code: entry.label for entry in rows})
 
 
-_instances: dict[str, tuple[tuple, dict]] = {}
+def _instance(model, entry: CodeEntry):
+    instance = model(code=entry.code, name=entry.name, short_name=entry.short_name, parent_id=entry.parent)
+    instance._state.adding = False  # as if read from the database
+    instance._state.db = "default"
+    return instance
 
 
 def code_instances(model) -> dict:
-    """The entries of a code table as model instances by code, built again whenever `code_table`
-    reads the table again (a new version, or its expiry): a file's page shows eight codes' names
+    """The entries of a code table as model instances by code: a file's page shows eight codes' names
     without joining eight tables. Shared between requests, so read-only."""
-    label = model._meta.label_lower
-    rows = code_table(model)
-    held = _instances.get(label)
-    if held is None or held[0] is not rows:
-        by_code = {}
-        for entry in rows:
-            instance = model(code=entry.code, name=entry.name, short_name=entry.short_name, parent_id=entry.parent)
-            instance._state.adding = False  # as if read from the database
-            instance._state.db = "default"
-            by_code[entry.code] = instance
-        held = _instances[label] = (rows, by_code)
-    return held[1]
+    return _derive(model, "instances", lambda rows: {entry.code: _instance(model, entry) for entry in rows})
 
 
 def code_choices(model, *, top_level: bool = False, codes: tuple[str, ...] = ()) -> list[tuple[str, str]]:
