@@ -29,8 +29,7 @@ class CappedPaginator(Paginator):
 
     def __init__(self, object_list, per_page, *args, read=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
-        self._given_read = read
-        self._read = read or (lambda rows: rows)
+        self._read = read
         self._keys_statement = None  # (alias, sql, params) of the count's key query
 
     @cached_property
@@ -88,7 +87,10 @@ class CappedPaginator(Paginator):
             return self._first_rows(top)
         # Deep pages: the index alone finds the page's keys past the offset ("deferred join"), and
         # only those rows are read with their joins; a plain OFFSET would join every skipped row.
-        return list(self._read(queryset.filter(pk__in=queryset.values("pk")[bottom:top])))
+        return list(self._rows_of(queryset.filter(pk__in=queryset.values("pk")[bottom:top])))
+
+    def _rows_of(self, queryset):
+        return queryset if self._read is None else self._read(queryset)
 
     def _first_shape(self, limit: int) -> tuple | None:
         """What the first page's SQL depends on besides its parameters, or None when that is not known.
@@ -99,7 +101,7 @@ class CappedPaginator(Paginator):
         """
         query = self.object_list.query
         if (
-            self._given_read is None
+            self._read is None
             or self._keys_statement is None
             or query.annotations
             or query.extra
@@ -112,7 +114,7 @@ class CappedPaginator(Paginator):
         return (
             alias,
             sql,
-            self._given_read,
+            self._read,
             query.model,
             query.order_by,
             query.default_ordering,
@@ -137,7 +139,7 @@ class CappedPaginator(Paginator):
         if compiled is not None:
             alias, _sql, params = self._keys_statement
             return run_compiled(compiled, alias, params)[:top]
-        queryset = self._read(self.object_list)[:limit]
+        queryset = self._rows_of(self.object_list)[:limit]
         if shape is None:
             return list(queryset)[:top]
         alias, _sql, params = self._keys_statement

@@ -18,9 +18,8 @@ from candidates.models import Candidate, PoolStatus, SkillTag, SourceCategory, W
 # An empty filter means "any": say so instead of django-filter's dashes.
 ALL = _("all")
 
-# Choices are given as callables throughout: every list page deep-copies each filter and then each
-# form field, and copying lists of translated labels was 60 % of building the filters; a callable
-# is copied by reference and read once, when the drop-down is drawn or checked.
+# Choices are given as callables: read when the form class is drawn or checked (_form_class), not
+# when this module is imported (the code tables live in the database), and copied by reference.
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
