@@ -68,8 +68,11 @@ def rows_html(page_rows, *, show_township: bool) -> SafeString:
     """The table body's rows, every value escaped; empty when there are none."""
     detail_url = _detail_url()
     genders, political, education = code_labels(Gender), code_labels(PoliticalStatus), code_labels(Education)
-    statuses = choice_labels(Candidate._meta.get_field("status"))
-    sources = choice_labels(Candidate._meta.get_field("source_category"))
+    # Translated once per page, not once per row.
+    statuses, sources = (
+        {value: str(label) for value, label in choice_labels(Candidate._meta.get_field(name)).items()}
+        for name in ("status", "source_category")
+    )
     today = timezone.localdate()
     drawn = []
     for row in page_rows:
@@ -84,9 +87,9 @@ def rows_html(page_rows, *, show_township: bool) -> SafeString:
                 village=escape(row.village__short_name or row.village__name or "—"),
                 political=escape(political.get(row.political_status_id, row.political_status_id)),
                 education=escape(education.get(row.education_id, row.education_id)),
-                source=escape(str(sources.get(row.source_category, row.source_category))),
+                source=escape(sources.get(row.source_category, row.source_category)),
                 phone=escape(mask_mobile(row.phone)),
-                status=escape(str(statuses.get(row.status, row.status))),
+                status=escape(statuses.get(row.status, row.status)),
             )
         )
     return mark_safe("\n".join(drawn))  # noqa: S308 - every value above is escaped
