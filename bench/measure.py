@@ -201,7 +201,7 @@ def _detail_parts(client, url, pk: int, figure: dict) -> dict:
     with CaptureQueriesContext(connection) as ctx:
         render()
     assert not ctx.captured_queries, "the templates read the database: their time would not be rendering alone"
-    request_ms = _median_ms(_get(client, "/bench/bare/"), PAGE_RUNS, PAGE_WARMUP)
+    request_ms = _median_ms(_get(client, reverse("bench_bare")), PAGE_RUNS, PAGE_WARMUP)
     context_ms = _median_ms(lambda: view(response.wsgi_request, pk=pk), PAGE_RUNS, PAGE_WARMUP)
     templates_ms = _median_ms(render, PAGE_RUNS, PAGE_WARMUP)
     floor = (figure["raw_ms"] + request_ms + templates_ms) / figure["raw_ms"]

@@ -8,4 +8,4 @@ def bare(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare/", bare), path("", include("cadre_pool.urls"))]
+urlpatterns = [path("bench/bare/", bare, name="bench_bare"), path("", include("cadre_pool.urls"))]
