@@ -136,15 +136,19 @@ class CappedPaginator(Paginator):
         limit = max(top, self.per_page)
         shape = self._first_shape(limit)
         compiled = _first_pages.get(shape) if shape is not None else None
-        if compiled is not None:
-            alias, _sql, params = self._keys_statement
-            return run_compiled(compiled, alias, params)[:top]
-        queryset = self._rows_of(self.object_list)[:limit]
-        if shape is None:
-            return list(queryset)[:top]
+        if compiled is None:
+            queryset = self._rows_of(self.object_list)[:limit]
+            compiled = self._keep_first(shape, queryset) if shape is not None else None
+            if compiled is None:
+                return list(queryset)[:top]
         alias, _sql, params = self._keys_statement
+        return run_compiled(compiled, alias, params)[:top]
+
+    def _keep_first(self, shape: tuple, queryset) -> Compiled | None:
+        """The first page's queryset compiled and kept for its shape, or None when it cannot be kept."""
         if queryset._fields is None:  # model instances: their related objects are not in the shape
-            return list(queryset)[:top]
+            return None
+        alias, _sql, params = self._keys_statement
         # The kept queryset forgets the first request's user (a scoped queryset keeps it to audit a
         # refused get(), which this one never makes); only its SQL and plan are used again (the first
         # request's values stay in its query, never read).
@@ -154,12 +158,12 @@ class CappedPaginator(Paginator):
         # The same WHERE tree compiled twice gives its values in the same order; this catches a page
         # whose columns or joins carry parameters of their own.
         if compiled.params != params:
-            return list(queryset)[:top]
+            return None
         with _first_pages_lock:
             _first_pages[shape] = compiled
             if len(_first_pages) > FIRST_PAGES_KEPT:
                 del _first_pages[next(iter(_first_pages))]
-        return run_compiled(compiled, alias, params)[:top]
+        return compiled
 
 
 class CappedPage(Page):
