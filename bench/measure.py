@@ -167,7 +167,7 @@ def detail_page() -> dict:
     # are not the page's queries and would pad the raw side.
     _get(client, url)()
     with CaptureQueriesContext(connection) as ctx:
-        _get(client, url)()
+        response = _get(client, url)()
     statements = [
         (query["sql"], None)
         for query in ctx.captured_queries
@@ -175,7 +175,7 @@ def detail_page() -> dict:
         and not any(marker in query["sql"] for marker in FRAMEWORK_QUERIES)
     ]
     figure = compare(_get(client, url), _raw(statements), PAGE_RUNS, PAGE_WARMUP)
-    parts = _detail_parts(client, url, candidate.pk, figure)
+    parts = _detail_parts(client, response, candidate.pk, figure)
     return {"candidate": candidate.pk, "data_queries": len(statements), **figure, **parts}
 
 
@@ -185,13 +185,13 @@ def _median_ms(fn, runs: int, warmup: int) -> float:
     return round(statistics.median(_timed(fn) for _ in range(runs)) * 1000, 2)
 
 
-def _detail_parts(client, url, pk: int, figure: dict) -> dict:
+def _detail_parts(client, response, pk: int, figure: dict) -> dict:
     """Where the file page's time goes, each part timed alone in the same process: a signed-in request
     to a bare view (session, user, the middleware: every page pays it), the view building its context
     (its reads through the ORM, the timeline, the forms) without rendering, and the page's templates
     rendered again from that context, reading nothing. The raw SQL plus the request and the templates
-    is the lowest ratio the page could have while its HTML comes from the template engine."""
-    response = client.get(url)
+    is the lowest ratio the page could have while its HTML comes from the template engine. `response`
+    is a warm request's, whose context the templates are rendered from again."""
     template = response.resolve_template(response.template_name)
     view = CandidateDetailView.as_view()
 
