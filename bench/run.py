@@ -344,11 +344,14 @@ def report(results: dict) -> list[str]:
     shown = "; ".join(f"{page}: " + "/".join(str(counts[db]["counts"][page]) for db in counts) for page in pages)
     lines.append(_row("queries per page at 10k / 100k / 1M", shown, "—", "—", "identical", same))
     if "throughput" in results:
+        speed = results["throughput"]
         lines += [
             "",
-            f"The machine's speed in this run: the bare view answered {tp['bare']['requests_per_s']:.0f} req/s under "
-            f"wrk (the issue's own measurement before any work, on this machine: {ISSUE_BARE_RPS:,} req/s). The "
-            "goals in seconds and requests per second depend on that speed.",
+            f"The machine's speed in this run: the bare view answered {speed['bare']['requests_per_s']:.0f} req/s "
+            f"under wrk (the issue's own measurement before any work, on this machine: {ISSUE_BARE_RPS:,} req/s). "
+            "The goals in seconds and requests per second depend on that speed: at the issue's speed, this run's "
+            f"ratio of list to bare view ({speed['ratio']}) would give the list about "
+            f"{speed['ratio'] * ISSUE_BARE_RPS:.0f} req/s (an estimate, not a measurement).",
         ]
     lines += [
         "",
