@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 CHROMIUM_ARGS = [
@@ -13,6 +14,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_kept_beside_playwrights_loop(playwright):
+    """Playwright's sync API leaves an event loop running in the test thread from the first journey to
+    the end of the session; while it runs, Django keeps that thread's database connections in
+    context-local storage instead of thread-local storage (asgiref's Local). pytest-django drops the test
+    database after Playwright has stopped, when only the thread-local ones are seen and closed: the
+    other stayed open, and PostgreSQL refused to drop a database in use. Closed here, while the loop
+    still runs (this fixture ends before the `playwright` fixture it depends on)."""
+    yield
+    connections.close_all()
 
 
 @pytest.fixture(scope="session")
