@@ -28,6 +28,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench import statements as replay  # noqa: E402
 from bench import urls as bench_urls  # noqa: E402
 from cadre_pool.models import OrgUnit, User  # noqa: E402
 from candidates.models import Candidate  # noqa: E402
@@ -55,18 +56,11 @@ def _dsn() -> str:
 def _raw(statements):
     """A callable running (sql, params) pairs on a plain psycopg connection and fetching every row."""
     raw = psycopg.connect(_dsn(), autocommit=True)
-    # A page that sets a planner option for its transaction (SET LOCAL) gets it here too.
-    if any(sql.startswith("SET LOCAL") for sql, _params in statements):
-        statements = [("BEGIN", None), *statements, ("COMMIT", None)]
+    statements = replay.in_transaction(statements)
 
     def run():
-        rows = 0
         with raw.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                if cursor.description is not None:
-                    rows += len(cursor.fetchall())
-        return rows
+            return replay.run(cursor, statements)
 
     return run
 
@@ -189,7 +183,7 @@ def _detail_floor(client, response, statements, raw) -> dict:
     html = response.content.decode()
     main = html.index("<main")
     bench_urls.FLOOR.update(
-        statements=[sql for sql, _params in statements],
+        statements=replay.in_transaction(statements),
         content=html[html.index(">", main) + 1 : html.rindex("</main>")],
     )
     floor_page = _get(client, reverse("bench_floor"))
