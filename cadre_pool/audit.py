@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from cadre_pool import bulk
 from cadre_pool.models import AuditAction, AuditEvent
+from cadre_pool.personal import mask_id_number, mask_mobile, mask_values
 
 __all__ = ["AuditAction", "audited", "client_ip", "diff", "prune", "record", "record_created", "refused", "snapshot"]
 
@@ -128,8 +129,6 @@ def client_ip(request) -> str | None:
 def _mask(field: str, value: Any) -> Any:
     if not value or field not in MASKED_FIELDS:
         return value
-    from candidates.identity import mask_id_number, mask_mobile
-
     return mask_id_number(value) if field == "id_number" else mask_mobile(value)
 
 
@@ -238,11 +237,12 @@ def _event(
         action=action,
         object_type=object_type,
         object_id="" if object_id is None else str(object_id)[:64],
-        object_label=str(object_label)[:200],
+        object_label=mask_values(str(object_label))[:200],
         success=success,
-        before=before,
-        after=after,
-        extra=extra,
+        # What users typed (a search, a filter, a note) may hold an ID or phone number.
+        before=mask_values(before),
+        after=mask_values(after),
+        extra=mask_values(extra),
         personal_info=personal_info,
     )
 

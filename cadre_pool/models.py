@@ -348,6 +348,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("exported")
     IMPORT = "import", _("imported")
     REVEAL = "reveal", _("full personal data revealed")
+    SEARCH_IDENTITY = "search.identity", _("searched by a whole ID or phone number")
     ACCESS_DENIED = "access.denied", _("access refused")
     AUDIT_EXPORT = "audit.export", _("audit log exported")
     AUDIT_PRUNE = "audit.prune", _("old audit rows pruned")

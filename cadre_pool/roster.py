@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from cadre_pool import exports
 from cadre_pool.excel import Column, Table
-from candidates.identity import age_on, mask_id_number, mask_mobile
+from cadre_pool.personal import mask_id_number, mask_mobile
+from candidates.identity import age_on
 
 CHUNK = 2000
 

@@ -273,6 +273,8 @@ AUDIT_IP_HEADER = env.str("AUDIT_IP_HEADER", default="REMOTE_ADDR")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Request paths and quoted values can carry a searched ID or phone number (S11).
+    "filters": {"mask_numbers": {"()": "cadre_pool.personal.MaskNumbersFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_numbers"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }

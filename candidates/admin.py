@@ -1,8 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool import audit
 from cadre_pool.admin import RoleScopedAdmin
-from cadre_pool.models import Role
+from cadre_pool.forms import HygienicModelForm
+from cadre_pool.models import AuditAction, OrgUnit, Role
+from candidates.identity import whole_number
 from candidates.models import Candidate, PolicyItem, PoolEvent, SkillTag
 from candidates.services import update_candidate
 
@@ -24,15 +28,39 @@ class PoolEventInline(admin.TabularInline):
         return super().get_queryset(request).select_related("actor", "approved_by")
 
 
+class CandidateAdminForm(HygienicModelForm):
+    """The version the user saw travels with the form: a save over someone else's is refused."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        # Locked until the admin's save ends (its change view runs in one transaction), so the
+        # version compared here is the one update_candidate finds.
+        current = Candidate.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True)
+        if cleaned.get("seen_version") not in (None, *current):
+            raise forms.ValidationError(
+                _("Someone else saved this file after you opened it. Reload the page to see their changes."),
+                code="stale",
+            )
+        return cleaned
+
+
 @admin.register(Candidate)
 class CandidateAdmin(RoleScopedAdmin):
+    form = CandidateAdminForm
     view_roles = frozenset({Role.ORGANISER, Role.DISTRICT_STAFF})
     change_roles = frozenset({Role.ORGANISER, Role.DISTRICT_STAFF})
     # New files and status changes go through the application pages, which record pool events.
     can_add = False
     list_display = ["name", "township", "village", "gender", "birth_date", "political_status", "status"]
     list_filter = ["status", "source_category", "gender"]
-    search_fields = ["name", "id_number"]
+    # Searched by CandidateQuerySet.search (get_search_results): never by an ID or phone fragment.
+    search_fields = ["name"]
     list_select_related = ["township", "village", "gender", "political_status"]
     readonly_fields = [
         "id_number_masked",
@@ -59,14 +87,23 @@ class CandidateAdmin(RoleScopedAdmin):
     def phone_masked(self, obj):
         return obj.masked_phone
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in {"village", "target_village"}:
+            # Only villages the user may see validate: another township's is a form error.
+            kwargs["queryset"] = OrgUnit.objects.visible_to(request.user).villages()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_term.strip())
+        number = whole_number(search_term)
+        if number:
+            audit.record(request, action=AuditAction.SEARCH_IDENTITY, value=number)
+        return queryset.search(search_term), False
 
     def save_model(self, request, obj, form, change):
         update_candidate(
             actor=request.user,
             candidate_id=obj.pk,
-            expected_version=obj.version,
+            expected_version=form.cleaned_data["seen_version"],
             fields={name: form.cleaned_data[name] for name in form.changed_data},
         )
 

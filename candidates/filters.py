@@ -9,10 +9,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
+from cadre_pool import audit
+from cadre_pool.models import AuditAction, Education, Gender, OrgUnit, PoliticalStatus
 from cadre_pool.org_choices import code_choices, code_table, unit_choices
 from cadre_pool.widgets import use_fast_widgets
-from candidates.identity import normalise_id_number
+from candidates.identity import whole_number
 from candidates.models import Candidate, PoolStatus, SkillTag, SourceCategory, Willingness
 
 # An empty filter means "any": say so instead of django-filter's dashes.
@@ -43,7 +44,11 @@ class CandidateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("search"),
         method="filter_text",
-        widget=forms.TextInput(attrs={"placeholder": _("name, initials such as zxl, ID or phone digits, village")}),
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("name, initials such as zxl, village, whole ID or phone, or name and last 4 digits")
+            }
+        ),
     )
     township = UnitFilter(label=_("township"), choices=[], empty_label=ALL)
     village = UnitFilter(label=_("village"), choices=[], empty_label=ALL)
@@ -135,20 +140,10 @@ class CandidateFilter(django_filters.FilterSet):
         return _form_class(type(self), self._townships, self._villages, code_tables)
 
     def filter_text(self, queryset, name, value):
-        """Name, pinyin initials ("zxl" finds 祝心灵), a fragment of the ID or phone number, or a village."""
-        value = value.strip()
-        if not value:
-            return queryset
-        number = normalise_id_number(value)
-        if number.isdigit() or (number[:-1].isdigit() and number.endswith("X")):
-            return queryset.filter(Q(id_number__contains=number) | Q(phone__contains=number))
-        letters = value.replace(" ", "").lower()
-        if letters.isascii() and letters.isalpha():
-            # Each reading of the name is a space-separated variant: match the start of any of them.
-            return queryset.filter(Q(name_initials__startswith=letters) | Q(name_initials__contains=f" {letters}"))
-        return queryset.filter(
-            Q(name__contains=value) | Q(village__name__contains=value) | Q(village__short_name__contains=value)
-        )
+        number = whole_number(value)
+        if number:
+            audit.record(self.request, action=AuditAction.SEARCH_IDENTITY, value=number)
+        return queryset.search(value)
 
     def filter_age_min(self, queryset, name, value):
         return queryset.aged(at_least=int(value))

@@ -65,23 +65,18 @@ def normalise_mobile(raw: str) -> str:
     return value
 
 
+def whole_number(text: str) -> str:
+    """`text` as a whole resident ID or mobile number, however typed (spaces, dashes, +86,
+    full-width digits), or "" when it is neither."""
+    value = normalise_mobile(text).upper()
+    return value if ID_PATTERN.match(value) or MOBILE_PATTERN.match(value) else ""
+
+
 def validate_mobile(value: str) -> None:
     if not MOBILE_PATTERN.match(value):
         raise ValidationError(
             _("Enter a mainland mobile number: 11 digits starting with 13–19."), code="mobile_invalid"
         )
-
-
-def mask_id_number(value: str) -> str:
-    if not value:
-        return ""
-    return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
-
-
-def mask_mobile(value: str) -> str:
-    if not value:
-        return ""
-    return f"{value[:3]}****{value[-4:]}"
 
 
 def age_on(born: datetime.date, day: datetime.date) -> int:

@@ -17,7 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cadre_pool.models import Education, Gender, PoliticalStatus, choice_labels
 from cadre_pool.org_choices import code_labels
-from candidates.identity import age_on, mask_mobile
+from cadre_pool.personal import mask_mobile
+from candidates.identity import age_on
 from candidates.models import Candidate
 
 ROW_FIELDS = (

@@ -1,6 +1,8 @@
 """The candidate's information file and the events that move it through the pool."""
 
 import datetime
+import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,18 +25,19 @@ from cadre_pool.models import (
     Role,
 )
 from cadre_pool.org_choices import code_instances
+from cadre_pool.personal import mask_id_number, mask_mobile
 from cadre_pool.scoping import ScopedQuerySet, township_scope
 from cadre_pool.storage import private_storage
 from candidates.identity import (
+    MOBILE_PATTERN,
     age_on,
     id_birth_date,
     id_gender_code,
-    mask_id_number,
-    mask_mobile,
     normalise_id_number,
     normalise_mobile,
     validate_id_number,
     validate_mobile,
+    whole_number,
 )
 
 
@@ -179,6 +182,35 @@ class CandidateQuerySet(ScopedQuerySet):
             # Age ≤ n: born after the date n + 1 years ago.
             queryset = queryset.filter(birth_date__gt=years_ago(at_most + 1, today))
         return queryset
+
+    def search(self, text: str):
+        """Name, pinyin initials ("zxl" finds 祝心灵), a village, a whole ID or phone number, or a
+        name with the last four digits of either ("张明阳 0518").
+
+        ID and phone numbers are never matched by a fragment: a list that answers "which files contain
+        511902" lets anyone who may search rebuild a whole number digit by digit (S11).
+        """
+        value = unicodedata.normalize("NFKC", text).strip()
+        if not value:
+            return self
+        number = whole_number(value)
+        if number:
+            return self.filter(phone=number) if MOBILE_PATTERN.match(number) else self.filter(id_number=number)
+        queryset = self
+        run = re.search(r"\d[\dXx]*", value)
+        if run:
+            digits, words = run.group().upper(), (value[: run.start()] + value[run.end() :]).strip(" -")
+            if len(digits) != 4 or not words or re.search(r"\d", words):
+                return self.none()
+            queryset = self.filter(Q(id_number__endswith=digits) | Q(phone__endswith=digits))
+            value = words
+        letters = value.replace(" ", "").lower()
+        if letters.isascii() and letters.isalpha():
+            # Each reading of the name is a space-separated variant: match the start of any of them.
+            return queryset.filter(Q(name_initials__startswith=letters) | Q(name_initials__contains=f" {letters}"))
+        return queryset.filter(
+            Q(name__contains=value) | Q(village__name__contains=value) | Q(village__short_name__contains=value)
+        )
 
     def awaiting_decision(self):
         """Pool-entry proposals, oldest first, each with the proposal event (who, when, note)."""
@@ -399,6 +431,8 @@ class Candidate(FastChoiceLabels, models.Model):
             models.Index(fields=["village"], name="candidate_village"),
             models.Index(fields=["target_village", "status"], name="candidate_target_village"),
             models.Index(fields=["name_initials"], name="candidate_name_initials"),
+            # A search by a whole phone number (ID numbers are unique, so indexed already).
+            models.Index(fields=["phone"], name="candidate_phone"),
         ]
 
     def __str__(self):

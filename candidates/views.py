@@ -15,11 +15,11 @@ from cadre_pool import audit, exports, panels, timeline
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from cadre_pool.models import AuditAction, AuditEvent
 from cadre_pool.paging import CappedPaginator
+from cadre_pool.personal import mask_id_number, mask_mobile
 from candidates import listing
 from candidates.exports import supply_queryset
 from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
-from candidates.identity import mask_id_number, mask_mobile
 from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, Uptake, allowed_next_statuses
 from candidates.records import file_for, file_records
 from candidates.services import EDITABLE_FIELDS, StaleEditError, change_status, create_candidate, update_candidate

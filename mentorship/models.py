@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import FastChoiceLabels, OrgUnit
+from cadre_pool.personal import mask_mobile
 from cadre_pool.scoping import ScopedQuerySet, township_scope
-from candidates.identity import mask_mobile, normalise_mobile, validate_mobile
+from candidates.identity import normalise_mobile, validate_mobile
 from candidates.models import Candidate
 
 

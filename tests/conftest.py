@@ -1,7 +1,11 @@
+import json
+import logging
+import re
+
 import pytest
 from django.conf import settings
 
-from cadre_pool.models import OrgUnit, Role
+from cadre_pool.models import AuditEvent, OrgUnit, Role
 from cadre_pool.reference import DEFAULT_DIVISIONS_FILE, load_code_tables, load_divisions
 from mentorship.reference import ensure_post_types
 from tests.factories import CandidateFactory, UserFactory
@@ -90,3 +94,50 @@ def reliability(request):
     recorder = Recorder(request.node.nodeid)
     yield recorder
     recorder.write()
+
+
+# A whole resident ID number or mobile number, as the audit trail and the logs must never hold (S11).
+FULL_NUMBER = re.compile(r"(?<![\dXx])(\d{17}[\dXx]|1[3-9]\d{9})(?![\dXx])")
+
+
+class LineCollector(logging.Handler):
+    """Keeps what the configured console handler would write, through that handler's own filters."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture(scope="session")
+def _log_lines():
+    root = logging.getLogger()
+    collector = LineCollector()
+    collector.filters = [f for handler in root.handlers for f in handler.filters]
+    root.addHandler(collector)
+    yield collector
+    root.removeHandler(collector)
+
+
+@pytest.fixture(autouse=True)
+def _no_full_numbers_in_audit_or_logs(request, _log_lines):
+    """Every audit row and log line that any test writes is scanned for a whole ID or phone number.
+
+    The database fixture is taken first, so that this check runs before the test's rows are rolled
+    back or flushed."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    elif "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    uses_database = bool({"db", "transactional_db"} & set(request.fixturenames)) or request.node.get_closest_marker(
+        "django_db"
+    )
+    del _log_lines.lines[:]
+    yield
+    found = [line for line in _log_lines.lines if FULL_NUMBER.search(line)]
+    if uses_database:
+        rows = AuditEvent.objects.values_list("pk", "object_label", "before", "after", "extra")
+        found += [str(row) for row in rows if FULL_NUMBER.search(json.dumps(row, ensure_ascii=False, default=str))]
+    assert not found, f"whole ID or phone numbers written to the audit trail or a log line: {found[:3]}"

@@ -6,12 +6,11 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cadre_pool.personal import mask_id_number, mask_mobile
 from candidates.identity import (
     id_birth_date,
     id_check_char,
     id_gender_code,
-    mask_id_number,
-    mask_mobile,
     normalise_id_number,
     normalise_mobile,
     validate_id_number,
