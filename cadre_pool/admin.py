@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool import audit
 from cadre_pool.auth import unlock
+from cadre_pool.forms import HygienicModelForm, TextHygieneMixin
 from cadre_pool.models import (
     AuditAction,
     Degree,
@@ -26,6 +27,7 @@ from cadre_pool.models import (
 class RoleScopedAdmin(admin.ModelAdmin):
     """Admin permissions by role, and rows through the model's `visible_to` scope."""
 
+    form = HygienicModelForm
     view_roles: frozenset = frozenset({Role.SYSTEM_ADMIN})
     change_roles: frozenset = frozenset({Role.SYSTEM_ADMIN})
     can_add = True
@@ -85,7 +87,7 @@ class AdminSetPasswordMixin:
         return user
 
 
-class UserCreationForm(AdminSetPasswordMixin, AdminUserCreationForm):
+class UserCreationForm(TextHygieneMixin, AdminSetPasswordMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ["username", "full_name", "role", "unit"]
@@ -95,8 +97,14 @@ class PasswordResetByAdminForm(AdminSetPasswordMixin, AdminPasswordChangeForm):
     pass
 
 
+class UserEditForm(TextHygieneMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
 @admin.register(User)
 class UserAdmin(RoleScopedAdmin, BaseUserAdmin):
+    form = UserEditForm
     add_form = UserCreationForm
     change_password_form = PasswordResetByAdminForm
     list_display = ["username", "full_name", "role", "unit", "is_active", "last_login"]

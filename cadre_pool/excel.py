@@ -22,6 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cadre_pool.text import without_control_characters
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "|")
 HEADER_ROW = 3  # title, subtitle, header
 
@@ -45,12 +47,20 @@ class Table:
     database: str | None = None
 
 
+def printable(text: str) -> str:
+    """`text` without the control characters that a workbook cannot hold (openpyxl refuses them):
+    one stored value must never stop a whole roster. Line breaks and tabs stay."""
+    return without_control_characters(text)
+
+
 def safe(value):
-    """Values as a spreadsheet should store them: text never starts a formula."""
+    """Values as a spreadsheet should store them: text never starts a formula nor holds control characters."""
     if value is None:
         return ""
     if isinstance(value, Promise):  # lazy translations
-        return str(value)
+        return printable(str(value))
+    if isinstance(value, str):
+        return printable(value)
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None)
     return value
@@ -128,7 +138,7 @@ class _TableSheet(WriteOnlyWorksheet):
         body = self._body
         plain, quoted = body["plain"], body["quoted"]
         for column, value in enumerate(values, 1):
-            if type(value) is not str:  # most values are text: skip the checks they need not
+            if type(value) is not str or not value.isprintable():  # most values are plain text
                 value = safe(value)
             if type(value) is str or isinstance(value, str):
                 if value.startswith(FORMULA_PREFIXES):

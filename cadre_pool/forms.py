@@ -1,6 +1,28 @@
 """Form behaviour shared by the apps."""
 
+from django import forms
 from django.utils.translation import gettext as _
+
+from cadre_pool.text import without_control_characters
+
+
+class TextHygieneMixin:
+    """Every text a form accepts is stored without control characters; a single-line field
+    without tabs and line breaks either (cadre_pool.text). Put it first among a form's bases."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str) and name in self.fields:
+                if isinstance(self.fields[name].widget, forms.PasswordInput):
+                    continue  # a password is what was typed, or the user could not sign in with it
+                multiline = isinstance(self.fields[name].widget, forms.Textarea)
+                cleaned[name] = without_control_characters(value, multiline=multiline)
+        return cleaned
+
+
+class HygienicModelForm(TextHygieneMixin, forms.ModelForm):
+    """The admin's change forms (cadre_pool.admin.RoleScopedAdmin)."""
 
 
 class MaskedOnEditMixin:

@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 
 from cadre_pool import exports
 from cadre_pool.access import READERS, access
-from cadre_pool.excel import FORMULA_PREFIXES
+from cadre_pool.excel import FORMULA_PREFIXES, printable
 from cadre_pool.exports import xlsx_response
 from candidates.models import Candidate
 
@@ -119,7 +119,7 @@ def _workbook(context: dict) -> bytes:
 
 
 def _put(cell, value):
-    text = "" if value is None else str(value)
+    text = "" if value is None else printable(str(value))
     cell.value = text
     if text.startswith(FORMULA_PREFIXES):
         # A form cell is never read as a formula.

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.forms import MaskedOnEditMixin
+from cadre_pool.forms import MaskedOnEditMixin, TextHygieneMixin
 from cadre_pool.models import Degree, Education, Ethnicity, Gender, HealthStatus, OrgUnit
 from candidates.identity import (
     id_birth_date,
@@ -55,7 +55,7 @@ def _style(form: forms.Form) -> None:
         field.widget.attrs.setdefault("class", css)
 
 
-class CandidateForm(MaskedOnEditMixin, forms.ModelForm):
+class CandidateForm(TextHygieneMixin, MaskedOnEditMixin, forms.ModelForm):
     """The information file form. Township is chosen only by users above a township."""
 
     masked_on_edit = {"id_number": "masked_id_number", "phone": "masked_phone"}
@@ -204,7 +204,7 @@ class CandidateForm(MaskedOnEditMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
 
 
-class WorkHistoryForm(forms.Form):
+class WorkHistoryForm(TextHygieneMixin, forms.Form):
     start = forms.DateField(label=_("from (date)"), widget=DateInput(attrs={"class": "form-control"}))
     end = forms.DateField(
         label=_("to (date)"),
@@ -239,7 +239,7 @@ def work_history_formset(data, candidate: Candidate | None) -> BaseWorkHistoryFo
     return WorkHistoryFormSet(data, initial=initial, prefix="work")
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(TextHygieneMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("new status"), choices=())
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -257,7 +257,7 @@ class CandidateChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name}（{obj.village.display_name}）" if obj.village_id else obj.name
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(TextHygieneMixin, forms.ModelForm):
     candidates = CandidateChoiceField(
         label=_("candidates met"),
         queryset=Candidate.objects.none(),
@@ -297,14 +297,14 @@ class ContactForm(forms.ModelForm):
         _style(self)
 
 
-class UptakeForm(forms.Form):
+class UptakeForm(TextHygieneMixin, forms.Form):
     uptake = forms.ChoiceField(label=_("uptake"), choices=Uptake.choices)
     amount_granted = forms.DecimalField(
         label=_("amount granted (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
 
 
-class VillageNeedForm(forms.ModelForm):
+class VillageNeedForm(TextHygieneMixin, forms.ModelForm):
     source_categories = forms.MultipleChoiceField(
         label=_("preferred source categories"),
         choices=SourceCategory.choices,
@@ -358,7 +358,7 @@ class VillageNeedForm(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name not in {"village", "skills"}}
 
 
-class ContactCorrectionForm(forms.ModelForm):
+class ContactCorrectionForm(TextHygieneMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["date", "place", "attendees", "discussed", "outcome", "next_step", "next_step_date"]

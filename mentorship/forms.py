@@ -3,13 +3,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.forms import MaskedOnEditMixin
+from cadre_pool.forms import MaskedOnEditMixin, TextHygieneMixin
 from cadre_pool.models import OrgUnit
 from candidates.forms import DateInput, VillageChoiceField
 from mentorship.models import Mentor, MentoringLog, Placement, PlanItem, PostType, Secondment, TrainingCourse
 
 
-class StyledForm:
+class StyledForm(TextHygieneMixin):
     """Bootstrap classes on every widget, and no trailing colon after Chinese labels."""
 
     def __init__(self, *args, **kwargs):
