@@ -8,8 +8,6 @@ checks of `create_candidate`, written a thousand rows at a time), existing files
 """
 
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from cadre_pool import audit
 from cadre_pool.audit import AuditAction
 from cadre_pool.models import Education, Ethnicity, OrgUnit, PoliticalStatus
+from candidates import workbook
 from candidates.identity import id_birth_date, id_gender_code, validate_id_number
 from candidates.models import Candidate, SkillTag, SourceCategory
 from candidates.normalise import (
@@ -32,15 +31,7 @@ from candidates.normalise import (
     text,
 )
 from candidates.services import create_candidates, files_by_id_number, update_candidate
-
-# Zip bombs: refuse archives that inflate far beyond a real roster.
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
-MAX_RATIO = 200
-MACRO_PARTS = ("vbaproject.bin", "vbadata.xml", "activex")
-
-
-class FileRejected(ValidationError):
-    """The file itself is unacceptable; nothing was read from it."""
+from candidates.workbook import FileRejected, Formula
 
 
 @dataclass
@@ -69,73 +60,9 @@ class ImportReport:
         return sum(r.outcome == outcome for r in self.rows)
 
 
-def check_file(content: bytes) -> None:
-    """Refuse anything but a plain .xlsx workbook of reasonable size (S15)."""
-    if not content:
-        raise FileRejected(_("The file is empty."), code="empty")
-    if len(content) > settings.IMPORT_MAX_BYTES:
-        raise FileRejected(_("The file is larger than the limit for imports."), code="too_large")
-    if not content.startswith(b"PK\x03\x04"):
-        raise FileRejected(_("This is not an Excel .xlsx workbook. Save the file as .xlsx and try again."), code="type")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        names = [info.filename.lower() for info in archive.infolist()]
-        inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise FileRejected(
-            _("This is not an Excel .xlsx workbook. Save the file as .xlsx and try again."), code="type"
-        ) from exc
-    if "[content_types].xml" not in names or not any(name.startswith("xl/") for name in names):
-        raise FileRejected(_("This is not an Excel .xlsx workbook. Save the file as .xlsx and try again."), code="type")
-    if any(part in name for name in names for part in MACRO_PARTS):
-        raise FileRejected(_("The workbook contains macros; save it as a plain .xlsx without macros."), code="macros")
-    if inflated > MAX_UNCOMPRESSED or inflated > MAX_RATIO * len(content):
-        raise FileRejected(_("The workbook unpacks to an implausible size and was refused."), code="zip_bomb")
-    # Office XML never declares a DTD: one that does is an entity-expansion attempt (billion laughs).
-    for info in archive.infolist():
-        if info.filename.lower().endswith((".xml", ".rels")):
-            with archive.open(info) as part:
-                head = part.read(2048).upper()
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise FileRejected(_("The workbook contains XML declarations that are not allowed."), code="entities")
-
-
 def read_rows(content: bytes) -> list[tuple]:
-    """The first sheet's rows as values, formulas left unevaluated; at most IMPORT_MAX_ROWS rows of data."""
-    from openpyxl import load_workbook
-
-    check_file(content)
-    limit = settings.IMPORT_MAX_ROWS + 20  # title rows and the header
-    try:
-        # openpyxl parses XML with defusedxml when it is installed (it is a dependency): no entity expansion.
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=False):
-            if len(rows) >= limit:
-                raise FileRejected(
-                    _("The sheet has more than %(limit)d rows; split it into smaller files.")
-                    % {"limit": settings.IMPORT_MAX_ROWS},
-                    code="too_many_rows",
-                )
-            rows.append(tuple(_cell_value(cell) for cell in row))
-        workbook.close()
-    except FileRejected:
-        raise
-    except Exception as exc:  # a damaged or hostile workbook of any kind
-        raise FileRejected(_("The workbook could not be read: %(error)s") % {"error": type(exc).__name__}) from exc
-    return rows
-
-
-class Formula(str):
-    """A cell that holds a formula: reported, never evaluated."""
-
-
-def _cell_value(cell):
-    value = getattr(cell, "value", None)
-    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
-        return Formula(value)
-    return value
+    """The first sheet's rows (candidates.workbook): at most IMPORT_MAX_ROWS rows of data."""
+    return workbook.read_rows(content, max_rows=settings.IMPORT_MAX_ROWS + 20)  # title rows and the header
 
 
 def _codes(model) -> list[tuple[str, str, str]]:
