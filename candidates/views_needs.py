@@ -135,7 +135,7 @@ class AssignForm(forms.Form):
 @access(WRITERS)
 def need_assign(request, pk):
     need = get_object_or_404(VillageNeed.objects.visible_to(request.user), pk=pk)
-    candidate_id = request.POST.get("candidate", "")
+    candidate_id = request.POST.get("candidate", "").strip()
     if candidate_id.isdigit():
         # An id from the form: one this user cannot see is not found, like any other.
         get_object_or_404(Candidate.objects.visible_to(request.user), pk=candidate_id)
