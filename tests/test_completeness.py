@@ -132,7 +132,7 @@ def test_the_file_page_says_what_is_missing_and_links_to_the_form(client, organi
     lacking = Candidate.objects.get(name="什么都缺")
     page = client.get(reverse("candidates:detail", args=[lacking.pk])).text
     assert 'data-testid="missing-information"' in page
-    assert "资料不完整，缺少： 入党时间、籍贯" in page
+    assert "资料不完整，缺少：入党时间、籍贯" in page
     assert reverse("candidates:edit", args=[lacking.pk]) in page
 
     complete = Candidate.objects.get(name="党员齐全")
