@@ -10,7 +10,7 @@ from assessments.flags import flags_for
 from assessments.models import Assessment, Decision, Review
 from cadre_pool import panels, timeline, todo
 from cadre_pool.prepared import Prepared
-from candidates.models import Candidate, PoolStatus
+from candidates.models import LEFT_THE_POOL, Candidate, PoolStatus
 
 _assessments = Prepared(
     lambda key: Assessment.objects.filter(candidate_id=key).select_related("recorded_by").prefetch_related("evidence")
@@ -93,12 +93,16 @@ def decision_entries(candidate):
 
 @todo.register("review_due")
 def reviews_due(user, today: datetime.date):
+    """The organiser fills the township's reviews; the district follows up those overdue."""
     rows = (
         Review.objects.visible_to(user)
         .filter(round__status="open", filled_at__isnull=True)
+        .exclude(candidate__status__in=LEFT_THE_POOL)
         .select_related("round", "candidate", "candidate__township")
         .order_by("round__due_date", "candidate__name")
     )
+    if not user.is_organiser:
+        rows = rows.filter(round__due_date__lt=today)
     for review in rows:
         late = review.round.due_date < today
         yield todo.TodoItem(
@@ -119,11 +123,16 @@ def proposals_awaiting_decision(user, today: datetime.date):
         return
     rows = (
         Review.objects.visible_to(user)
-        .filter(proposal_status=Review.ProposalStatus.PENDING)
+        .filter(proposal_status=Review.ProposalStatus.PENDING, candidate__status=PoolStatus.IN_POOL)
         .select_related("round", "candidate", "candidate__township")
         .order_by("filled_at")
     )
     for review in rows:
+        decide = (
+            "assessments:decide_exit"
+            if review.conclusion == Review.Conclusion.REMOVE
+            else "assessments:decide_promotion"
+        )
         yield todo.TodoItem(
             kind="proposal",
             kind_label=_("awaiting decision"),
@@ -134,7 +143,7 @@ def proposals_awaiting_decision(user, today: datetime.date):
                 "round": review.round.name,
                 "note": review.conclusion_note,
             },
-            url=reverse("assessments:proposals"),
+            url=reverse(decide, args=[review.candidate_id]) + f"?review={review.pk}",
             due=review.filled_at.date() if review.filled_at else None,
             township=str(review.candidate.township),
         )

@@ -7,4 +7,5 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidates")
 
     def ready(self):
-        from candidates import exports, timeline  # noqa: F401 - registers the supply export and timeline
+        # Registers the supply export, the timeline entries and the to-do items.
+        from candidates import exports, hooks, timeline  # noqa: F401

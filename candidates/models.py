@@ -28,6 +28,7 @@ from cadre_pool.org_choices import code_instances
 from cadre_pool.personal import mask_id_number, mask_mobile
 from cadre_pool.scoping import ScopedQuerySet, township_scope
 from cadre_pool.storage import private_storage
+from candidates.completeness import incomplete_condition
 from candidates.identity import (
     MOBILE_PATTERN,
     age_on,
@@ -112,6 +113,8 @@ NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     PoolStatus.EXITED: (PoolStatus.PROSPECT,),
 }
 DECISION_STATUSES = frozenset({PoolStatus.IN_POOL, PoolStatus.PROMOTED, PoolStatus.EXITED})
+# People no longer in the pipeline: nothing on the to-do list is about them.
+LEFT_THE_POOL = (PoolStatus.PROMOTED, PoolStatus.EXITED)
 # The intake funnel in order, as the funnel page shows it.
 FUNNEL_STAGES = (
     PoolStatus.PROSPECT,
@@ -228,6 +231,10 @@ class CandidateQuerySet(ScopedQuerySet):
             )
             .order_by("updated_at", "pk")
         )
+
+    def incomplete(self):
+        """Files that lack something an information file should hold (candidates.completeness)."""
+        return self.filter(incomplete_condition())
 
     def for_list(self):
         return self.select_related("township", "village", "gender", "political_status", "education")

@@ -17,6 +17,7 @@ from cadre_pool.models import AuditAction, AuditEvent
 from cadre_pool.paging import CappedPaginator
 from cadre_pool.personal import mask_id_number, mask_mobile
 from candidates import listing
+from candidates.completeness import missing_information
 from candidates.exports import supply_queryset
 from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
@@ -122,6 +123,7 @@ class CandidateDetailView(RoleRequiredMixin, DetailView):
         context["status_form"] = StatusChangeForm(allowed=allowed, current=self.object.status) if allowed else None
         context["uptake_choices"] = Uptake.choices
         context["records"] = file_records(self.object)
+        context["missing"] = [check.label for check in missing_information(self.object)]
         kind = self.request.GET.get("kind") or None
         context["timeline"] = timeline.for_candidate(self.object, kind=kind)
         context["timeline_html"] = timeline.as_html(context["timeline"])
@@ -275,6 +277,10 @@ def funnel(request):
     stages = [(status, PoolStatus(status).label, counts.get(status, 0)) for status in FUNNEL_STAGES]
     others = [(s, s.label, counts.get(s, 0)) for s in PoolStatus if s not in FUNNEL_STAGES]
     proposals = list(scoped.awaiting_decision()[:PAGE_SIZE])
+    # The to-do list links one proposal (?proposal=pk): shown first even when older ones fill the page.
+    asked = request.GET.get("proposal", "")
+    if asked.isascii() and asked.isdigit() and all(candidate.pk != int(asked) for candidate in proposals):
+        proposals = [*scoped.awaiting_decision().filter(pk=int(asked)), *proposals]
     # The district reports the share of the pool with industry experience or a professional skill.
     skilled = scoped.filter(status=PoolStatus.IN_POOL, has_industry_skill=True).count()
     in_pool = counts.get(PoolStatus.IN_POOL, 0)
@@ -285,6 +291,7 @@ def funnel(request):
             "stages": stages,
             "others": others,
             "proposals": proposals,
+            "asked": asked,
             "proposal_count": counts.get("proposed", 0),
             "skilled": skilled,
             "skilled_share": round(100 * skilled / in_pool) if in_pool else None,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from cadre_pool import panels, timeline, todo
 from cadre_pool.prepared import Prepared
-from candidates.models import Candidate, PoolEvent, PoolStatus
+from candidates.models import LEFT_THE_POOL, Candidate, PoolEvent, PoolStatus
 from mentorship.models import MentorAssignment, MentoringLog, Placement, PlanItem, Secondment, TrainingCourse
 
 
@@ -233,6 +233,7 @@ def secondment_items(user, today: datetime.date):
             Q(actual_end__isnull=True, planned_end__range=(today, soon))
             | (Q(host_evaluation="") & (Q(actual_end__isnull=False) | Q(planned_end__lt=today)))
         )
+        .exclude(candidate__status__in=LEFT_THE_POOL)
         .select_related("candidate", "candidate__township", "host_village")
         .order_by("planned_end")
     )
@@ -253,7 +254,7 @@ def secondment_items(user, today: datetime.date):
             kind_label=label,
             candidate_name=secondment.candidate.name,
             message=message,
-            url=_cultivation_url(secondment.candidate_id),
+            url=reverse("mentorship:secondment_end", args=[secondment.pk]),
             due=secondment.planned_end,
             township=str(secondment.candidate.township),
         )
@@ -264,6 +265,7 @@ def overdue_plan_items(user, today: datetime.date):
     rows = (
         PlanItem.objects.visible_to(user)
         .filter(status__in=PlanItem.OPEN_STATUSES, due_date__lt=today)
+        .exclude(candidate__status__in=LEFT_THE_POOL)
         .select_related("candidate", "candidate__township")
         .order_by("due_date")
     )

@@ -60,6 +60,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     political_status_id = "13"
     party_entry_date = None
     education_id = "21"
+    native_place = "四川巴中"  # a complete file (candidates.completeness) unless a test says otherwise
     source_category = SourceCategory.COLLEGE_GRADUATE
     village = None
     status = PoolStatus.IN_POOL

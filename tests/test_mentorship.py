@@ -313,9 +313,9 @@ def _grow(organiser, reference, count):
 
 @pytest.mark.parametrize(
     ("url_name", "budget"),
-    # To-do: session ×2, user, then one query per provider (mentoring, secondments, plan, reviews due)
-    # and four for the attention flags (age, reviews, mentoring, assessments).
-    [("mentorship:mentors", 5), ("todo", 11), ("mentorship:logs", 6)],
+    # To-do: session ×2, user, then one query per provider (incomplete files, mentoring, secondments,
+    # plan, reviews due) and four for the attention flags (age, reviews, mentoring, assessments).
+    [("mentorship:mentors", 5), ("todo", 12), ("mentorship:logs", 6)],
 )
 def test_list_pages_keep_their_budget(client, organiser, reference, url_name, budget):
     client.force_login(organiser)
