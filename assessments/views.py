@@ -1,4 +1,5 @@
 import datetime
+import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,6 +22,8 @@ from cadre_pool.routers import reads_from_replica
 from cadre_pool.scoping import township_scope
 from candidates.models import Candidate, PoolEvent, PoolStatus
 
+logger = logging.getLogger(__name__)
+
 
 class AssessmentCreateView(generic.CandidateActionView):
     form_class = forms.AssessmentForm
@@ -39,8 +42,14 @@ class AssessmentCreateView(generic.CandidateActionView):
 def evidence_file(request, pk):
     """Evidence is served only to users who may see the candidate, and never from the static tree."""
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (a restore without the files, a disk fault): say so, not 500.
+        logger.error("Evidence %s has no file %s", evidence.pk, evidence.file.name)
+        raise Http404(_("The file of this evidence is missing; ask the system administrator to restore it.")) from None
     response = FileResponse(
-        evidence.file.open("rb"),
+        handle,
         content_type=evidence.content_type,
         as_attachment=False,
         filename=evidence.original_name,

@@ -1,9 +1,11 @@
 import time
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +13,20 @@ from django.utils.translation import gettext as _
 from cadre_pool import audit
 from cadre_pool.auth import password_expired, session_too_old
 from cadre_pool.models import AuditAction
+
+
+class RefuseNullBytesMiddleware:
+    """A NUL byte in the query string is never something a person typed, and PostgreSQL cannot
+    compare text with one: every search or filter that passed it on would answer 500. Forms
+    refuse it in posted fields themselves (Django's CharField)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")):
+            raise BadRequest("NUL byte in the query string")
+        return self.get_response(request)
 
 
 class NoStoreMiddleware:
