@@ -21,8 +21,8 @@ help:
 	@echo "make lint    ruff, manage.py check, makemigrations --check"
 	@echo "make reliability  concurrency, import, access-matrix, PI-exposure and restore tests, then their figures"
 	@echo "make bench   build or reuse the 1M-candidate scale databases, measure against raw limits (docs/performance.md)"
-	@echo "make backup  pg_dump DATABASE_URL to var/backups/ (FILE=... to choose); see docs/operations.md"
-	@echo "make restore FILE=var/backups/....dump   pg_restore into DATABASE_URL (replaces its contents)"
+	@echo "make backup  the database and private files in one archive under var/backups/ (FILE=... to choose)"
+	@echo "make restore FILE=var/backups/....tar   the archive into DATABASE_URL and PRIVATE_MEDIA_ROOT (replaces them)"
 
 $(PY):
 	@python="$$(scripts/find-python)" && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -103,7 +103,7 @@ backup:
 	scripts/backup $(FILE)
 
 restore:
-	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/cadre_pool-....dump"; exit 2; }
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/cadre_pool-....tar"; exit 2; }
 	scripts/restore $(FILE)
 
 prune-audit:
