@@ -89,13 +89,40 @@ def decision_entries(candidate):
             detail=decision.note,
             actor=str(decision.decided_by),
         )
+        if decision.closed:
+            yield timeline.TimelineEntry(
+                at=decision.decided_at,
+                kind="decision",
+                kind_label=_("decision"),
+                title=_("Closed with the decision (%(date)s): %(what)s")
+                % {"date": decision.effective_date.isoformat(), "what": closed_summary(decision.closed)},
+                detail=title,
+                actor=str(decision.decided_by),
+            )
+
+
+# What a decision closed, by kind (Decision.closed's keys), as a reader reads it.
+CLOSED_LABELS = {
+    "mentors": gettext_lazy("mentoring ended"),
+    "posts": gettext_lazy("post ended"),
+    "secondments_ended": gettext_lazy("secondment ended"),
+    "secondments_cancelled": gettext_lazy("planned secondment cancelled"),
+    "plan_items": gettext_lazy("plan item dropped"),
+    "reviews": gettext_lazy("no longer due in look-back round"),
+    "proposals": gettext_lazy("proposal answered in look-back round"),
+}
+
+
+def closed_summary(closed: dict[str, list[str]]) -> str:
+    # In the labels' order: PostgreSQL's jsonb keeps its keys in an order of its own.
+    return "；".join(f"{label}：{'、'.join(closed[kind])}" for kind, label in CLOSED_LABELS.items() if closed.get(kind))
 
 
 @todo.register("review_due")
 def reviews_due(user, today: datetime.date):
     rows = (
         Review.objects.visible_to(user)
-        .filter(round__status="open", filled_at__isnull=True)
+        .filter(round__status="open", filled_at__isnull=True, candidate__status=PoolStatus.IN_POOL)
         .select_related("round", "candidate", "candidate__township")
         .order_by("round__due_date", "candidate__name")
     )
@@ -119,7 +146,7 @@ def proposals_awaiting_decision(user, today: datetime.date):
         return
     rows = (
         Review.objects.visible_to(user)
-        .filter(proposal_status=Review.ProposalStatus.PENDING)
+        .filter(proposal_status=Review.ProposalStatus.PENDING, candidate__status=PoolStatus.IN_POOL)
         .select_related("round", "candidate", "candidate__township")
         .order_by("filled_at")
     )
