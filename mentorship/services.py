@@ -142,7 +142,13 @@ def assign_mentor(
 @audited(AuditAction.UPDATE)
 def end_assignment(*, actor, assignment_id: int, end_date: datetime.date, reason: str) -> MentorAssignment:
     """End a mentor's coaching. When the lead leaves, the longest-serving other mentor becomes lead."""
-    assignment = _record_for_update(MentorAssignment, actor, assignment_id, end_date__isnull=True)
+    assignment = _record_for_update(MentorAssignment, actor, assignment_id)
+    if assignment.end_date is not None:
+        # A second submit, or a decision that ended it while the form was open.
+        raise ValidationError(
+            _("This mentoring already ended on %(date)s.") % {"date": assignment.end_date.isoformat()},
+            code="already_ended",
+        )
     if not reason.strip():
         raise ValidationError({"end_reason": _("Say why the mentoring ends.")})
     assignment.end_date = end_date
@@ -234,7 +240,12 @@ def start_placement(*, actor, candidate_id: int, fields: dict) -> Placement:
 @transaction.atomic
 @audited(AuditAction.UPDATE)
 def end_placement(*, actor, placement_id: int, end_date: datetime.date, evaluation: str) -> Placement:
-    placement = _record_for_update(Placement, actor, placement_id, end_date__isnull=True)
+    placement = _record_for_update(Placement, actor, placement_id)
+    if placement.end_date is not None:
+        raise ValidationError(
+            _("This placement already ended on %(date)s.") % {"date": placement.end_date.isoformat()},
+            code="already_ended",
+        )
     if not evaluation.strip():
         raise ValidationError({"evaluation": _("Write the evaluation of the placement.")})
     placement.end_date = end_date
@@ -270,6 +281,12 @@ def end_secondment(
     *, actor, secondment_id: int, actual_end: datetime.date, learned: str, host_evaluation: str
 ) -> Secondment:
     secondment = _record_for_update(Secondment, actor, secondment_id)
+    if secondment.cancelled_on is not None:
+        raise ValidationError(
+            _("This secondment was cancelled on %(date)s before it began.")
+            % {"date": secondment.cancelled_on.isoformat()},
+            code="cancelled",
+        )
     secondment.actual_end = actual_end
     secondment.learned = learned.strip()
     secondment.host_evaluation = host_evaluation.strip()

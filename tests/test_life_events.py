@@ -13,6 +13,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -300,11 +301,18 @@ def test_the_file_page_keeps_the_history_while_the_person_is_back_in_the_funnel(
     assert 'data-testid="cultivation-history"' in page
 
 
-def test_an_exit_outside_a_decision_is_refused_while_cultivation_is_open(reference, organiser, district_staff):
+def test_an_exit_outside_a_decision_is_refused_while_cultivation_is_open(reference, organiser, district_staff, client):
     """Before the pool (filed) an exit is a status change: it may not leave a mentor or post running."""
     person = CandidateFactory(township=reference[MINGYANG], village=reference[QILONGSHAN], status=PoolStatus.FILED)
     mentor = MentorFactory(township=reference[MINGYANG])
     assignment = cultivation.assign_mentor(actor=organiser, candidate_id=person.pk, mentor_id=mentor.pk)
+    client.force_login(district_staff)
+    response = client.post(
+        reverse("candidates:change_status", args=[person.pk]),
+        {"to_status": "exited", "reason": "本人放弃"},
+        follow=True,
+    )
+    assert "请先在培养记录中结束，再调整出库" in response.content.decode()
     with pytest.raises(ValidationError) as info:
         change_status(actor=district_staff, candidate_id=person.pk, to_status=PoolStatus.EXITED, reason="本人放弃")
     assert info.value.code == "open_cultivation"
@@ -412,3 +420,33 @@ def test_audit_rows_name_the_actor_and_join_the_decisions_transaction(world, dis
     )
     assert {row.actor_id for row in _closing_rows(world["leaving"])} == {district_staff.pk}
     assert all(row.personal_info for row in _closing_rows(world["leaving"]))
+
+
+def test_an_end_form_opened_before_the_decision_answers_with_a_message(world, district_staff, organiser, reference):
+    """The organiser opened 结束 before the district's promotion; their submit is told what happened, no 500."""
+    township = Client()
+    township.force_login(organiser)
+    assignment = MentorAssignment.objects.filter(candidate=world["leaving"]).first()
+    placement = Placement.objects.get(candidate=world["leaving"])
+    planned = Secondment.objects.filter(candidate=world["leaving"]).order_by("-planned_start").first()
+    urls = {
+        reverse("mentorship:assignment_end", args=[assignment.pk]): {"end_date": TODAY.isoformat(), "reason": "调动"},
+        reverse("mentorship:placement_end", args=[placement.pk]): {"end_date": TODAY.isoformat(), "evaluation": "称职"},
+        reverse("mentorship:secondment_end", args=[planned.pk]): {
+            "actual_end": planned.planned_end.isoformat(),
+            "learned": "学到了",
+            "host_evaluation": "好",
+        },
+    }
+    for url in urls:
+        assert township.get(url).status_code == 200
+    management.decide_promotion(
+        actor=district_staff, candidate_id=world["leaving"].pk, post="village_secretary", village=reference[QILONGSHAN]
+    )
+    for url, data in urls.items():
+        response = township.post(url, data)
+        assert response.status_code == 200
+        errors = " ".join(response.context["form"].non_field_errors())
+        assert TODAY.isoformat() in errors
+    planned.refresh_from_db()
+    assert (planned.actual_end, planned.host_evaluation) == (planned.planned_start, "")
