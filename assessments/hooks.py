@@ -10,7 +10,7 @@ from assessments.flags import flags_for
 from assessments.models import Assessment, Decision, Review
 from cadre_pool import panels, timeline, todo
 from cadre_pool.prepared import Prepared
-from candidates.models import LEFT_THE_POOL, Candidate, PoolStatus
+from candidates.models import Candidate, PoolStatus
 
 _assessments = Prepared(
     lambda key: Assessment.objects.filter(candidate_id=key).select_related("recorded_by").prefetch_related("evidence")
@@ -89,6 +89,33 @@ def decision_entries(candidate):
             detail=decision.note,
             actor=str(decision.decided_by),
         )
+        if decision.closed:
+            yield timeline.TimelineEntry(
+                at=decision.decided_at,
+                kind="decision",
+                kind_label=_("decision"),
+                title=_("Closed with the decision (%(date)s): %(what)s")
+                % {"date": decision.effective_date.isoformat(), "what": closed_summary(decision.closed)},
+                detail=title,
+                actor=str(decision.decided_by),
+            )
+
+
+# What a decision closed, by kind (Decision.closed's keys), as a reader reads it.
+CLOSED_LABELS = {
+    "mentors": gettext_lazy("mentoring ended"),
+    "posts": gettext_lazy("post ended"),
+    "secondments_ended": gettext_lazy("secondment ended"),
+    "secondments_cancelled": gettext_lazy("planned secondment cancelled"),
+    "plan_items": gettext_lazy("plan item dropped"),
+    "reviews": gettext_lazy("no longer due in look-back round"),
+    "proposals": gettext_lazy("proposal answered in look-back round"),
+}
+
+
+def closed_summary(closed: dict[str, list[str]]) -> str:
+    # In the labels' order: PostgreSQL's jsonb keeps its keys in an order of its own.
+    return "；".join(f"{label}：{'、'.join(closed[kind])}" for kind, label in CLOSED_LABELS.items() if closed.get(kind))
 
 
 @todo.register("review_due")
@@ -96,8 +123,7 @@ def reviews_due(user, today: datetime.date):
     """The organiser fills the township's reviews; the district follows up those overdue."""
     rows = (
         Review.objects.visible_to(user)
-        .filter(round__status="open", filled_at__isnull=True)
-        .exclude(candidate__status__in=LEFT_THE_POOL)
+        .filter(round__status="open", filled_at__isnull=True, candidate__status=PoolStatus.IN_POOL)
         .select_related("round", "candidate", "candidate__township")
         .order_by("round__due_date", "candidate__name")
     )

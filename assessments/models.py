@@ -295,6 +295,9 @@ class Decision(FastChoiceLabels, models.Model):
     pool_event = models.OneToOneField(PoolEvent, on_delete=models.PROTECT, related_name="decision")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    # What the decision closed, by kind, as the labels of the records (see services.close_on_leaving):
+    # the timeline says it in the reader's language.
+    closed = models.JSONField(_("records closed"), default=dict, db_default={}, blank=True, editable=False)
 
     objects = CandidateScopedQuerySet.as_manager()
 

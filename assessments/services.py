@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from assessments.evidence import check_upload, storage_name
 from assessments.models import Assessment, Decision, Evidence, Review, ReviewRound
+from cadre_pool import audit
 from cadre_pool.audit import AuditAction, audited
 from candidates.models import Candidate, PoolStatus
 from candidates.services import change_status
+from mentorship.services import close_cultivation
 
 ASSESSMENT_FIELDS = ("kind", "date", "description", "rating")
 REVIEW_FIELDS = (
@@ -190,11 +192,73 @@ def _decide(*, actor, candidate_id: int, to_status: str, review_id: int | None, 
     decision.pool_event = change_status(
         actor=actor, candidate_id=candidate.pk, to_status=to_status, reason=reason, via_decision=True
     )
-    decision.save()
     if review is not None:
         review.proposal_status = Review.ProposalStatus.ACCEPTED
         review.save(update_fields=["proposal_status"])
+    why = _decision_title(decision)
+    closed = close_cultivation(actor=actor, candidate=candidate, on=decision.effective_date, reason=why)
+    decision.closed = {**closed, **_leave_reviews(actor=actor, candidate=candidate, conclusion=conclusion, why=why)}
+    decision.save()
     return decision
+
+
+def _decision_title(decision: Decision) -> str:
+    """What the decision was, as the timeline titles it; the reason given on every record it closes."""
+    if decision.kind == Decision.Kind.EXIT:
+        return _("Removed from the pool: %(reason)s") % {"reason": decision.get_exit_reason_display()}
+    return _("Promoted: %(post)s, %(village)s") % {"post": decision.post_label, "village": decision.village}
+
+
+def _leave_reviews(*, actor, candidate: Candidate, conclusion: str, why: str) -> dict[str, list[str]]:
+    """The person leaves the pool: their unfilled reviews in open rounds stop being due, and proposals about
+    them still pending are answered by the decision. One audit row each.
+
+    An unfilled review holds nothing but the person's place in the round, so it is deleted (its audit row
+    keeps it): the round's counts are then of the people it still reviews, and a finished round does not
+    wait for someone who has left. Filled reviews, and every review of a closed round, stay as history.
+    """
+    unfilled = list(
+        Review.objects.select_for_update(of=("self",))
+        .filter(candidate=candidate, round__status=ReviewRound.Status.OPEN, filled_at__isnull=True)
+        .select_related("round")
+        .order_by("pk")
+    )
+    for review in unfilled:
+        audit.record(
+            action=AuditAction.DELETE,
+            actor=actor,
+            obj=review,
+            before=audit.snapshot(review),
+            reason=why,
+            service="leave_reviews",
+        )
+    Review.objects.filter(pk__in=[review.pk for review in unfilled]).delete()
+    pending = list(
+        Review.objects.select_for_update(of=("self",))
+        .filter(candidate=candidate, proposal_status=Review.ProposalStatus.PENDING)
+        .select_related("round")
+        .order_by("pk")
+    )
+    for review in pending:
+        before = audit.snapshot(review, ["proposal_status", "conclusion_note"])
+        if review.conclusion == conclusion:
+            review.proposal_status = Review.ProposalStatus.ACCEPTED
+        else:
+            review.proposal_status = Review.ProposalStatus.DECLINED
+            review.conclusion_note = f"{review.conclusion_note}\n——{_('Superseded by the decision')}：{why}"
+        review.save(update_fields=["proposal_status", "conclusion_note"])
+        old, new = audit.diff(before, audit.snapshot(review, ["proposal_status", "conclusion_note"]))
+        audit.record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            obj=review,
+            before=old,
+            after=new,
+            reason=why,
+            service="leave_reviews",
+        )
+    closed = {"reviews": [review.round.name for review in unfilled], "proposals": [r.round.name for r in pending]}
+    return {kind: labels for kind, labels in closed.items() if labels}
 
 
 @transaction.atomic

@@ -323,6 +323,31 @@ def update_candidate(
     return candidate
 
 
+def _refuse_open_cultivation(candidate: Candidate, *, current: str, to_status: str, via_decision: bool) -> None:
+    """Nobody leaves with a mentor, post or secondment still running, nor comes back with one.
+
+    A decision closes them itself (assessments calls mentorship in its transaction); any other exit, and a
+    re-entry, is refused while the file's flags, kept under this same row lock, say something is current.
+    """
+    if via_decision or not (
+        candidate.has_current_mentor or candidate.has_current_post or candidate.has_current_secondment
+    ):
+        return
+    if to_status == PoolStatus.EXITED:
+        message = _(
+            "%(name)s still has a current mentor, post or secondment: end them in the cultivation record "
+            "before removing the person."
+        )
+    elif current == PoolStatus.EXITED:
+        message = _(
+            "%(name)s still has a current mentor, post or secondment from before the exit: end them in the "
+            "cultivation record first, so that the new period starts clean."
+        )
+    else:
+        return
+    raise ValidationError(message % {"name": candidate.name}, code="open_cultivation")
+
+
 @transaction.atomic
 def change_status(
     *, actor, candidate_id: int, to_status: str, reason: str = "", via_decision: bool = False
@@ -352,6 +377,7 @@ def change_status(
                 "target": PoolStatus(to_status).label if to_status in PoolStatus.values else to_status,
             },
         )
+    _refuse_open_cultivation(candidate, current=current, to_status=to_status, via_decision=via_decision)
     reason = (reason or "").strip()
     if needs_reason(current, to_status) and not reason:
         if to_status == PoolStatus.EXITED:

@@ -4,15 +4,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadre_pool import panels, timeline, todo
 from cadre_pool.prepared import Prepared
-from candidates.models import LEFT_THE_POOL, Candidate, PoolEvent, PoolStatus
+from candidates.models import Candidate, PoolEvent, PoolStatus
+from candidates.records import file_records
 from mentorship.models import MentorAssignment, MentoringLog, Placement, PlanItem, Secondment, TrainingCourse
+from mentorship.services import CULTIVATED_STATUSES
 
 
 @dataclass
@@ -35,6 +38,15 @@ class CultivationRecords:
     @property
     def current_secondment(self):
         return next((s for s in self.secondments if s.actual_end is None), None)
+
+    @property
+    def ended_counts(self) -> tuple[int, int, int]:
+        """Mentor assignments, placements and secondments that are over (ended or cancelled): the history."""
+        return (
+            len(self.assignments) - len(self.current_assignments),
+            len(self.placements) - len(self.current_placements),
+            sum(s.actual_end is not None for s in self.secondments),
+        )
 
     @property
     def plan_progress(self) -> int | None:
@@ -80,7 +92,8 @@ def cultivation_panel(candidate, user):
         PoolStatus.IN_POOL,
         PoolStatus.PROMOTED,
         PoolStatus.EXITED,
-    }:
+    } and not any(event.from_status == PoolStatus.EXITED for event in file_records(candidate).events):
+        # Someone back in the intake funnel after an exit still shows their earlier cultivation, as history.
         return None
     records = cultivation_records(candidate)
     return {"records": records, "recent_logs": records.logs[:3]}
@@ -155,16 +168,23 @@ def placement_entries(candidate):
 def secondment_entries(candidate):
     label = _("secondment")
     for secondment in cultivation_records(candidate).secondments:
+        planned = _("Secondment at %(village)s, %(mode)s, until %(end)s") % {
+            "village": secondment.host_village,
+            "mode": secondment.get_mode_display(),
+            "end": secondment.planned_end.isoformat(),
+        }
+        if secondment.cancelled_on:
+            # It never began: one line on the day it was called off, not one on a start that never came.
+            yield timeline.TimelineEntry(
+                at=timeline.at_day(secondment.cancelled_on),
+                kind="secondment",
+                kind_label=label,
+                title=_("Planned secondment at %(village)s cancelled") % {"village": secondment.host_village},
+                detail=f"{secondment.planned_start.isoformat()} {planned}",
+            )
+            continue
         yield timeline.TimelineEntry(
-            at=timeline.at_day(secondment.planned_start),
-            kind="secondment",
-            kind_label=label,
-            title=_("Secondment at %(village)s, %(mode)s, until %(end)s")
-            % {
-                "village": secondment.host_village,
-                "mode": secondment.get_mode_display(),
-                "end": secondment.planned_end.isoformat(),
-            },
+            at=timeline.at_day(secondment.planned_start), kind="secondment", kind_label=label, title=planned
         )
         if secondment.actual_end:
             yield timeline.TimelineEntry(
@@ -227,13 +247,19 @@ def missing_mentoring_logs(user, today: datetime.date):
 @todo.register("secondment")
 def secondment_items(user, today: datetime.date):
     soon = today + datetime.timedelta(days=settings.SECONDMENT_ENDING_SOON_DAYS)
+    last_exit = PoolEvent.objects.filter(candidate=OuterRef("candidate"), to_status=PoolStatus.EXITED).order_by(
+        "-created_at"
+    )
     rows = (
         Secondment.objects.visible_to(user)
         .filter(
             Q(actual_end__isnull=True, planned_end__range=(today, soon))
             | (Q(host_evaluation="") & (Q(actual_end__isnull=False) | Q(planned_end__lt=today)))
         )
-        .exclude(candidate__status__in=LEFT_THE_POOL)
+        .filter(candidate__status__in=CULTIVATED_STATUSES, cancelled_on__isnull=True)
+        # Someone back after an exit starts afresh: what the exit ended asks for nothing now.
+        .annotate(left_on=Subquery(last_exit.values(day=TruncDate("created_at"))[:1]))
+        .filter(Q(left_on__isnull=True) | Q(planned_start__gt=F("left_on")))
         .select_related("candidate", "candidate__township", "host_village")
         .order_by("planned_end")
     )
@@ -264,8 +290,7 @@ def secondment_items(user, today: datetime.date):
 def overdue_plan_items(user, today: datetime.date):
     rows = (
         PlanItem.objects.visible_to(user)
-        .filter(status__in=PlanItem.OPEN_STATUSES, due_date__lt=today)
-        .exclude(candidate__status__in=LEFT_THE_POOL)
+        .filter(status__in=PlanItem.OPEN_STATUSES, due_date__lt=today, candidate__status__in=CULTIVATED_STATUSES)
         .select_related("candidate", "candidate__township")
         .order_by("due_date")
     )

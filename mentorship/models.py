@@ -332,6 +332,9 @@ class Secondment(CandidateRecord):
     plan_item = models.ForeignKey(
         PlanItem, verbose_name=_("plan item"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A planned secondment called off before it began (the person left the pool): it never ran, so its
+    # actual end is set to its planned start and every "current secondment" check stays one on actual_end.
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("secondment")
@@ -364,6 +367,10 @@ class Secondment(CandidateRecord):
     @property
     def is_current(self) -> bool:
         return self.actual_end is None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_on is not None
 
     def clean(self):
         super().clean()

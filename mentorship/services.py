@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from cadre_pool import audit
 from cadre_pool.audit import AuditAction, audited
 from candidates.models import Candidate, PoolStatus
 from mentorship.models import (
@@ -141,7 +142,13 @@ def assign_mentor(
 @audited(AuditAction.UPDATE)
 def end_assignment(*, actor, assignment_id: int, end_date: datetime.date, reason: str) -> MentorAssignment:
     """End a mentor's coaching. When the lead leaves, the longest-serving other mentor becomes lead."""
-    assignment = _record_for_update(MentorAssignment, actor, assignment_id, end_date__isnull=True)
+    assignment = _record_for_update(MentorAssignment, actor, assignment_id)
+    if assignment.end_date is not None:
+        # A second submit, or a decision that ended it while the form was open.
+        raise ValidationError(
+            _("This mentoring already ended on %(date)s.") % {"date": assignment.end_date.isoformat()},
+            code="already_ended",
+        )
     if not reason.strip():
         raise ValidationError({"end_reason": _("Say why the mentoring ends.")})
     assignment.end_date = end_date
@@ -233,7 +240,12 @@ def start_placement(*, actor, candidate_id: int, fields: dict) -> Placement:
 @transaction.atomic
 @audited(AuditAction.UPDATE)
 def end_placement(*, actor, placement_id: int, end_date: datetime.date, evaluation: str) -> Placement:
-    placement = _record_for_update(Placement, actor, placement_id, end_date__isnull=True)
+    placement = _record_for_update(Placement, actor, placement_id)
+    if placement.end_date is not None:
+        raise ValidationError(
+            _("This placement already ended on %(date)s.") % {"date": placement.end_date.isoformat()},
+            code="already_ended",
+        )
     if not evaluation.strip():
         raise ValidationError({"evaluation": _("Write the evaluation of the placement.")})
     placement.end_date = end_date
@@ -269,6 +281,12 @@ def end_secondment(
     *, actor, secondment_id: int, actual_end: datetime.date, learned: str, host_evaluation: str
 ) -> Secondment:
     secondment = _record_for_update(Secondment, actor, secondment_id)
+    if secondment.cancelled_on is not None:
+        raise ValidationError(
+            _("This secondment was cancelled on %(date)s before it began.")
+            % {"date": secondment.cancelled_on.isoformat()},
+            code="cancelled",
+        )
     secondment.actual_end = actual_end
     secondment.learned = learned.strip()
     secondment.host_evaluation = host_evaluation.strip()
@@ -296,3 +314,82 @@ def _check_village_in_scope(actor, village, field: str) -> None:
     district_path = actor.unit.path if not actor.is_organiser else actor.unit.parent.path
     if village is not None and not village.path.startswith(district_path):
         raise ValidationError({field: _("Choose a village of your district.")})
+
+
+def _closed(actor, record, before: dict, reason: str) -> None:
+    """The one audit row for a record closed by a life event: the fields it changed, and why."""
+    old, new = audit.diff(before, audit.snapshot(record))
+    audit.record(
+        action=AuditAction.UPDATE,
+        actor=actor,
+        obj=record,
+        before=old,
+        after=new,
+        reason=reason,
+        service="close_cultivation",
+    )
+
+
+def close_cultivation(*, actor, candidate: Candidate, on: datetime.date, reason: str) -> dict[str, list[str]]:
+    """End what a life event (promotion, exit) ends, inside the caller's transaction, dated `on`.
+
+    Current mentor assignments and post placements end (a record begun after `on` ends on its own first
+    day); running secondments end on `on` (or on their planned end if that came first); secondments not
+    begun by `on` are cancelled; open growth-plan items are dropped. One audit row per record, the flags
+    refreshed. Returns the labels of what was closed, by kind, for the decision's timeline line.
+    Idempotent: a second call finds nothing open. The caller has locked the file; locking it again here
+    keeps the lock order (file, then records) of every other cultivation write.
+    """
+    if not actor.can_write_candidates:
+        raise PermissionDenied
+    list(Candidate.objects.select_for_update().filter(pk=candidate.pk).values_list("pk", flat=True))
+    reason = reason.strip()
+    closed: dict[str, list[str]] = {
+        "mentors": [],
+        "posts": [],
+        "secondments_ended": [],
+        "secondments_cancelled": [],
+        "plan_items": [],
+    }
+    assignments = MentorAssignment.objects.select_for_update(of=("self",)).select_related("mentor")
+    for assignment in assignments.filter(candidate=candidate, end_date__isnull=True).order_by("pk"):
+        before = audit.snapshot(assignment)
+        assignment.end_date = max(on, assignment.start_date)
+        assignment.end_reason = reason[: MentorAssignment._meta.get_field("end_reason").max_length]
+        assignment.is_lead = False
+        assignment.full_clean()
+        assignment.save(update_fields=["end_date", "end_reason", "is_lead"])
+        _closed(actor, assignment, before, reason)
+        closed["mentors"].append(assignment.mentor.name)
+    placements = Placement.objects.select_for_update(of=("self",)).select_related("post_type", "village")
+    for placement in placements.filter(candidate=candidate, end_date__isnull=True).order_by("pk"):
+        before = audit.snapshot(placement)
+        placement.end_date = max(on, placement.start_date)
+        placement.full_clean()
+        placement.save(update_fields=["end_date"])
+        _closed(actor, placement, before, reason)
+        closed["posts"].append(f"{placement.post_type}（{placement.village}）")
+    secondments = Secondment.objects.select_for_update(of=("self",)).select_related("host_village")
+    for secondment in secondments.filter(candidate=candidate, actual_end__isnull=True).order_by("pk"):
+        before = audit.snapshot(secondment)
+        if secondment.planned_start > on:
+            secondment.actual_end = secondment.planned_start
+            secondment.cancelled_on = on
+            kind = "secondments_cancelled"
+        else:
+            secondment.actual_end = min(on, secondment.planned_end)
+            kind = "secondments_ended"
+        # Not full_clean(): how the secondment was planned (its length, its approval) was judged when it was
+        # planned, and must not stop the person leaving; the dates set here keep the database's constraints.
+        secondment.save(update_fields=["actual_end", "cancelled_on"])
+        _closed(actor, secondment, before, reason)
+        closed[kind].append(str(secondment.host_village))
+    items = PlanItem.objects.select_for_update(of=("self",))
+    for item in items.filter(candidate=candidate, status__in=PlanItem.OPEN_STATUSES).order_by("pk"):
+        before = audit.snapshot(item)
+        item.status = PlanItem.Status.DROPPED
+        item.save(update_fields=["status"])
+        _closed(actor, item, before, reason)
+        closed["plan_items"].append(item.goal)
+    refresh_current_flags([candidate.pk])
+    return {kind: labels for kind, labels in closed.items() if labels}

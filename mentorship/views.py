@@ -67,6 +67,8 @@ def candidate_cultivation(request, pk):
             "records": records,
             "plan_statuses": PlanItem.Status.choices,
             "can_write": request.user.can_write_candidates and candidate.status in services.CULTIVATED_STATUSES,
+            # Whatever is still open can always be closed, whatever the person's status.
+            "can_close": request.user.can_write_candidates,
         },
     )
 
