@@ -1,5 +1,8 @@
 """Form behaviour shared by the apps."""
 
+import hashlib
+import json
+
 from django import forms
 from django.utils.translation import gettext as _
 
@@ -21,7 +24,38 @@ class TextHygieneMixin:
         return cleaned
 
 
-class HygienicModelForm(TextHygieneMixin, forms.ModelForm):
+def record_state(instance) -> str:
+    """A digest of every stored value of a row: it changes whenever anyone saves the row."""
+    values = {field.attname: field.value_from_object(instance) for field in instance._meta.concrete_fields}
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class StaleEditMixin(forms.Form):
+    """Optimistic locking for a form that edits a row: the state the user saw travels with the form
+    (a hidden `seen_state`), and a save over a row someone changed since is refused, not lost.
+    A declared field, so that the admin, which draws only declared and model fields, carries it."""
+
+    seen_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_state"].initial = record_state(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_state")
+        if seen and self.instance.pk:
+            stored = type(self.instance)._base_manager.filter(pk=self.instance.pk).first()
+            if stored is not None and record_state(stored) != seen:
+                raise forms.ValidationError(
+                    _("Someone else saved this record after you opened it. Reload the page to see their changes."),
+                    code="stale",
+                )
+        return cleaned
+
+
+class HygienicModelForm(StaleEditMixin, TextHygieneMixin, forms.ModelForm):
     """The admin's change forms (cadre_pool.admin.RoleScopedAdmin)."""
 
 

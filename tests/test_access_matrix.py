@@ -15,6 +15,7 @@ import io
 import re
 
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -398,3 +399,66 @@ def test_no_page_or_export_holds_a_full_id_number_or_phone(district, reference, 
     reliability("no full ID or phone on any page or export", tried=scanned, leaked=leaked)
     assert scanned > 100
     assert leaks == []
+
+
+# Hostile values for every query parameter and every posted field a page has: what a script sends.
+HOSTILE_VALUES = ["'\"<>;--", "-1", "99999999999999999999", "1e999", "\u202e\u200b\ufeff", "长" * 3000, "2026-13-45"]
+QUERY_NAMES = [
+    "q", "page", "sort", "township", "village", "status", "source_category", "gender", "age_min", "age_max",
+    "education", "political_status", "incomplete", "kind", "candidate", "review", "proposal", "active",
+    "all_villages", "o", "p", "e", "col", "unmasked", "next", "round", "due", "year", "month",
+]  # fmt: skip
+FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\sname="([^"]+)"')
+
+
+def _admin_changelists():
+    """The admin's list pages by URL name (app_model_changelist), from its URL patterns."""
+    (admin_urls,) = [p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "admin"]
+    stack = list(admin_urls.url_patterns)
+    while stack:
+        pattern = stack.pop()
+        if isinstance(pattern, URLResolver):
+            stack.extend(pattern.url_patterns)
+        elif pattern.name and pattern.name.endswith("_changelist"):
+            yield pattern.name
+
+
+@pytest.mark.reliability
+def test_hostile_parameters_and_fields_never_answer_500(district, reference, reliability):
+    """Every page, the admin's included, as every role: hostile query strings, then hostile values
+    in every field of every form the page shows, posted back."""
+    users = district
+    objects = _objects("organiser", users, reference)
+    routes = list(_walk(get_resolver().url_patterns))
+    urls = [reverse(name) for name in _list_pages()]
+    urls += [reverse(name, args=[objects[OBJECT_URLS[name]][0].pk]) for name, _v, kwargs in routes if "pk" in kwargs]
+    for name in _admin_changelists():
+        urls.append(reverse(f"admin:{name}"))
+        base = name.removesuffix("_changelist")
+        app_label = max((c.label for c in apps.get_app_configs() if base.startswith(f"{c.label}_")), key=len)
+        model = apps.get_model(app_label, base.removeprefix(f"{app_label}_"))
+        first = model._default_manager.first()
+        if first is not None:
+            urls.append(reverse(f"admin:{name.removesuffix('_changelist')}_change", args=[first.pk]))
+    tried = errors = 0
+    crashes = []
+    for key in ("organiser", "district_staff", "leader", "system_admin", "audit_admin"):
+        client = _client(users[key])
+        for url in urls:
+            page = client.get(url)
+            forms = page.status_code == 200 and 'method="post"' in page.content.decode(errors="ignore")
+            fields = sorted(set(FIELD_NAME.findall(page.content.decode(errors="ignore")))) if forms else []
+            fields = [name for name in fields if name != "csrfmiddlewaretoken"]
+            for value in HOSTILE_VALUES:
+                requests = [("get", dict.fromkeys(QUERY_NAMES, value))]
+                if fields:
+                    requests.append(("post", dict.fromkeys(fields, value)))
+                for method, data in requests:
+                    response = getattr(client, method)(url, data)
+                    tried += 1
+                    if response.status_code >= 500:
+                        errors += 1
+                        crashes.append((key, method, url, value[:20], response.status_code))
+    reliability("fuzz: hostile parameters and fields on every page, every role", tried=tried, leaked=errors)
+    assert crashes == [], "\n".join(map(str, crashes[:20]))
+    assert tried > 1000

@@ -60,3 +60,20 @@ def test_an_out_of_scope_village_in_the_admin_is_a_form_error(client, organiser,
     response = client.post(admin_url, {**data, "target_village": reference[QILONGSHAN].pk, "_save": "Save"})
     assert response.status_code == 302
     assert Candidate.objects.get(pk=mingyang_candidate.pk).target_village_id == reference[QILONGSHAN].pk
+
+
+def test_every_admin_form_refuses_a_save_over_a_newer_one(client, system_admin, reference):
+    from cadre_pool.models import OrgUnit
+
+    village = reference[QILONGSHAN]
+    url = reverse("admin:cadre_pool_orgunit_change", args=[village.pk])
+    client.force_login(system_admin)
+    seen = _admin_form_data(client.get(url).text)
+    assert seen["seen_state"]
+    OrgUnit.objects.filter(pk=village.pk).update(short_name="另一人改的简称")  # someone else saves meanwhile
+    response = client.post(url, {**seen, "name": "骑龙山村（改）", "_save": "Save"})
+    assert response.status_code == 200
+    assert OrgUnit.objects.get(pk=village.pk).name == village.name
+    fresh = _admin_form_data(client.get(url).text)
+    assert client.post(url, {**fresh, "name": "骑龙山村（改）", "_save": "Save"}).status_code == 302
+    assert OrgUnit.objects.get(pk=village.pk).name == "骑龙山村（改）"
