@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
 from cadre_pool.org_choices import code_choices, code_table
+from candidates.coverage import annotate_reserves
 from candidates.models import Candidate, PoolEvent, PoolStatus, SourceCategory
 
 AGE_BANDS = [
@@ -244,14 +245,14 @@ def visible_candidates(user, township=None):
 
 
 def village_coverage(user, township=None) -> Figure:
-    """Villages with 0, 1 and 2 or more reserves in the pool: counted by the database, one query."""
-    from candidates.views_needs import pool_reserves
-
+    """Villages with 0, 1 and 2 or more reserves in the pool, each person counted for their target
+    village or else their home village (candidates.coverage): counted by the database, one query."""
     villages = OrgUnit.objects.villages().visible_to(user).filter(active=True)
     if township is not None:
         villages = villages.filter(parent=township)
     buckets = dict(
-        villages.annotate(bucket=Least(pool_reserves(), Value(2)))
+        annotate_reserves(villages)
+        .annotate(bucket=Least("reserves", Value(2)))
         .values_list("bucket")
         .annotate(n=Count("pk"))
         .order_by()
@@ -259,7 +260,7 @@ def village_coverage(user, township=None) -> Figure:
     link = reverse("candidates:coverage") + (f"?township={township.pk}" if township is not None else "")
     return Figure(
         "coverage",
-        _("Village coverage by reserves in the pool"),
+        _("Village coverage by reserves in the pool (target village, else home village)"),
         "bar",
         [
             (_("no reserve"), buckets.get(0, 0), link),

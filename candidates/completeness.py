@@ -6,8 +6,8 @@ to-do list asks for it. Each check is written twice, as a query condition for li
 of one loaded file, and `tests/test_completeness.py` keeps the two in agreement.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _

@@ -129,7 +129,8 @@ def test_coverage_and_skill_share_on_the_dashboard(client, organiser, known_pool
     client.force_login(organiser)
     response = client.get(reverse("dashboard"))
     villages = OrgUnit.objects.villages().filter(parent=reference[MINGYANG], active=True).count()
-    assert _figure(response, "coverage") == {"无后备力量": villages - 1, "1 名": 1, "2 名及以上": 0}
+    # All three of 明阳镇's pool live in 骑龙山村: one by target village, two by home village.
+    assert _figure(response, "coverage") == {"无后备力量": villages - 1, "1 名": 0, "2 名及以上": 1}
     assert _figure(response, "skills") == {"有": 1, "无": 2}
     skill_link = next(f for f in response.context["figures"] if f.key == "skills").rows[0][2]
     assert client.get(skill_link).context["paginator"].count == 1
