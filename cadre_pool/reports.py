@@ -218,12 +218,28 @@ def monthly_movements(user, township=None, *, today: datetime.date, months: int 
 def cultivation_progress(candidates) -> dict:
     """People in the pool with a current mentor, in a post, on secondment: the flags the mentorship
     services keep on each file, counted from the covering list index."""
-    return candidates.filter(status=PoolStatus.IN_POOL).aggregate(
+    progress = candidates.filter(status=PoolStatus.IN_POOL).aggregate(
         in_pool=Count("pk"),
         mentored=Count("pk", filter=Q(has_current_mentor=True)),
         placed=Count("pk", filter=Q(has_current_post=True)),
         seconded=Count("pk", filter=Q(has_current_secondment=True)),
     )
+    # Full-time (全脱产) and part-time (半脱产) told apart: one grouped query over the current
+    # secondments (not ended, length not refused) of the people flagged as seconded.
+    modes = dict(
+        candidates.filter(
+            status=PoolStatus.IN_POOL,
+            has_current_secondment=True,
+            secondments__actual_end__isnull=True,
+            secondments__approval__in=["standard", "awaiting", "approved"],
+        )
+        .values_list("secondments__mode")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    progress["seconded_full_time"] = modes.get("full_time", 0)
+    progress["seconded_part_time"] = modes.get("part_time", 0)
+    return progress
 
 
 def round_progress(user, candidates) -> dict | None:

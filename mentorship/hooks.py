@@ -34,7 +34,7 @@ class CultivationRecords:
 
     @property
     def current_secondment(self):
-        return next((s for s in self.secondments if s.actual_end is None), None)
+        return next((s for s in self.secondments if s.is_current), None)
 
     @property
     def plan_progress(self) -> int | None:
@@ -50,7 +50,9 @@ _assignments = Prepared(lambda key: MentorAssignment.objects.filter(candidate_id
 _logs = Prepared(lambda key: MentoringLog.objects.filter(candidate_id=key).select_related("mentor", "recorded_by"))
 _plan_items = Prepared(lambda key: PlanItem.objects.filter(candidate_id=key))
 _placements = Prepared(lambda key: Placement.objects.filter(candidate_id=key).select_related("post_type", "village"))
-_secondments = Prepared(lambda key: Secondment.objects.filter(candidate_id=key).select_related("host_village"))
+_secondments = Prepared(
+    lambda key: Secondment.objects.filter(candidate_id=key).select_related("host_village", "decided_by")
+)
 _courses = Prepared(lambda key: TrainingCourse.objects.filter(candidate_id=key))
 
 
@@ -233,6 +235,7 @@ def secondment_items(user, today: datetime.date):
             Q(actual_end__isnull=True, planned_end__range=(today, soon))
             | (Q(host_evaluation="") & (Q(actual_end__isnull=False) | Q(planned_end__lt=today)))
         )
+        .exclude(approval=Secondment.Approval.REFUSED)
         .select_related("candidate", "candidate__township", "host_village")
         .order_by("planned_end")
     )
