@@ -262,6 +262,37 @@ def secondment_items(user, today: datetime.date):
         )
 
 
+@todo.register("secondment_length")
+def secondment_lengths_awaiting(user, today: datetime.date):
+    """District staff's: secondments planned for less than 3 or more than 6 months, awaiting their
+    decision; organisers, who cannot decide, are not asked (and cost no query)."""
+    if not user.can_decide:
+        return
+    rows = (
+        Secondment.objects.visible_to(user)
+        .filter(approval=Secondment.Approval.AWAITING, actual_end__isnull=True)
+        .select_related("candidate", "candidate__township", "host_village")
+        .order_by("planned_start", "pk")
+    )
+    for secondment in rows:
+        yield todo.TodoItem(
+            kind="secondment_length",
+            kind_label=_("secondment length awaiting your approval"),
+            candidate_name=secondment.candidate.name,
+            message=_("Secondment at %(village)s from %(start)s to %(end)s (%(mode)s): %(reason)s")
+            % {
+                "village": secondment.host_village,
+                "start": secondment.planned_start.isoformat(),
+                "end": secondment.planned_end.isoformat(),
+                "mode": secondment.get_mode_display(),
+                "reason": secondment.override_reason,
+            },
+            url=reverse("mentorship:secondment_decide", args=[secondment.pk]),
+            due=secondment.planned_start,
+            township=str(secondment.candidate.township),
+        )
+
+
 @todo.register("plan_overdue")
 def overdue_plan_items(user, today: datetime.date):
     rows = (

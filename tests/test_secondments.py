@@ -255,3 +255,17 @@ def test_full_and_part_time_are_told_apart_on_every_report(client, organiser, di
     workbook = load_workbook(io.BytesIO(client.get(reverse("dashboard"), {"export": "xlsx"}).content))
     rows = dict(row[:2] for row in workbook["培养情况"].iter_rows(values_only=True) if row[0])
     assert (rows["挂职历练（全脱产）"], rows["挂职历练（半脱产）"]) == (1, 1)
+
+
+def test_a_length_awaiting_approval_is_on_the_districts_todo_list(client, organiser, district_staff, candidate, hosts):
+    asked = plan(organiser, candidate, hosts[0], end=datetime.date(2026, 12, 1), override_reason="项目需要")
+    client.force_login(organiser)
+    assert "secondment_length" not in {item.kind for item in client.get(reverse("todo")).context["items"]}
+    client.force_login(district_staff)
+    items = [item for item in client.get(reverse("todo")).context["items"] if item.kind == "secondment_length"]
+    assert [(item.candidate_name, item.url) for item in items] == [
+        ("陈挂职", reverse("mentorship:secondment_decide", args=[asked.pk]))
+    ]
+    assert "2026-03-01 至 2026-12-01（全脱产）：项目需要" in items[0].message
+    services.decide_secondment_length(actor=district_staff, secondment_id=asked.pk, approve=True, reason="同意")
+    assert "secondment_length" not in {item.kind for item in client.get(reverse("todo")).context["items"]}
