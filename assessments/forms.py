@@ -96,7 +96,8 @@ class PromotionDecisionForm(StyledForm, forms.Form):
     def __init__(self, *args, user, candidate, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = OrgUnit.objects.villages().visible_to(user).select_related("parent")
-        self.fields["village"].initial = candidate.village_id
+        # The village the person was meant for; their home village where no target village is set.
+        self.fields["village"].initial = candidate.target_village_id or candidate.village_id
 
     def clean(self):
         cleaned = super().clean()

@@ -231,11 +231,12 @@ DASHBOARD_SQL = [
        JOIN cadre_pool_education e ON e.code = c.education_id
        WHERE t.path LIKE %(scope)s AND c.status = 'in_pool'
        GROUP BY 1, 2, 3, 4, 5, 6""",
-    # Village coverage: villages with 0, 1, 2+ reserves in the pool.
+    # Village coverage: villages with 0, 1, 2+ reserves in the pool (target village, else home village).
     """SELECT least(coalesce(r.n, 0), 2) AS bucket, count(*) FROM cadre_pool_orgunit v
-       LEFT JOIN (SELECT target_village_id, count(*) AS n FROM candidates_candidate
-                  WHERE status = 'in_pool' AND target_village_id IS NOT NULL GROUP BY 1) r
-              ON r.target_village_id = v.id
+       LEFT JOIN (SELECT coalesce(target_village_id, village_id) AS village_id, count(*) AS n
+                  FROM candidates_candidate
+                  WHERE status = 'in_pool' AND coalesce(target_village_id, village_id) IS NOT NULL GROUP BY 1) r
+              ON r.village_id = v.id
        WHERE v.level = 'village' AND v.active AND v.path LIKE %(scope)s GROUP BY 1""",
     # Entries, promotions and exits per month over the last year: the scope's townships' decisions.
     """SELECT date_trunc('month', e.created_at AT TIME ZONE 'Asia/Shanghai'), e.to_status, count(*)

@@ -55,6 +55,7 @@ def dashboard(request):
     if request.GET.get("export") == "xlsx":
         tables = [_figure_table(figure, request, scope_name) for figure in figures]
         tables.append(_months_table(months, request, scope_name))
+        tables.append(_progress_table(progress, request, scope_name))
         exports.record_export(request, "statistics", len(tables))
         return _xlsx_response(workbook_bytes(*tables), "statistics.xlsx")
 
@@ -96,6 +97,26 @@ def _figure_table(figure: reports.Figure, request, scope_name: str) -> Table:
             Column("value", _("Number"), 12, lambda row: row[1]),
         ],
         rows=[*figure.rows, (_("Total"), figure.total, "")],
+    )
+
+
+def _progress_table(progress: dict, request, scope_name: str) -> Table:
+    rows = [
+        (_("In the pool"), progress["in_pool"]),
+        (_("With a current mentor"), progress["mentored"]),
+        (_("In a post"), progress["placed"]),
+        (_("On secondment, full-time (全脱产)"), progress["seconded_full_time"]),
+        (_("On secondment, part-time (半脱产)"), progress["seconded_part_time"]),
+    ]
+    return Table(
+        sheet=_("Cultivation figures"),
+        title=_("Cultivation of the people in the pool"),
+        subtitle=_subtitle(request, scope_name),
+        columns=[
+            Column("label", _("Item"), 28, lambda row: row[0]),
+            Column("value", _("Number"), 12, lambda row: row[1]),
+        ],
+        rows=rows,
     )
 
 

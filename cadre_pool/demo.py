@@ -147,9 +147,22 @@ def seed_candidates(*, count: int, seed: int) -> int:
     today = timezone.localdate()
     existing = set(Candidate.objects.values_list("id_number", flat=True))
 
+    home_slots = _reserve_slots(rng, villages)
+    by_township: dict[int, list[OrgUnit]] = {}
+    for village in villages:
+        by_township.setdefault(village.parent_id, []).append(village)
+
     candidates, histories = [], []
     for index in range(count):
-        village = by_code[FEATURED_VILLAGES[index]] if index < len(FEATURED_VILLAGES) else rng.choice(villages)
+        status = _pick(rng, "status")
+        if index < len(FEATURED_VILLAGES):
+            village = by_code[FEATURED_VILLAGES[index]]
+        elif status == PoolStatus.IN_POOL and home_slots:
+            village = home_slots.pop()
+        else:
+            village = rng.choice(villages)
+        # Some townships name the village a person is meant for; the rest count by home village.
+        target = rng.choice(by_township[village.parent_id]) if rng.random() < 0.12 else None
         male = rng.random() < 0.7
         age = min(48, max(22, int(rng.gauss(35, 6))))
         birth = today - datetime.timedelta(days=age * 365 + rng.randrange(0, 365))
@@ -159,7 +172,6 @@ def seed_candidates(*, count: int, seed: int) -> int:
         if political in {"01", "02"}:
             party_entry = birth + datetime.timedelta(days=365 * rng.randint(18, max(18, age - 1)))
             party_entry = min(party_entry, today - datetime.timedelta(days=30))
-        status = _pick(rng, "status")
         name = make_name(rng, male)
         row = Candidate(
             name=name,
@@ -175,6 +187,7 @@ def seed_candidates(*, count: int, seed: int) -> int:
             source_category=_pick(rng, "source"),
             township_id=village.parent_id,
             village=village,
+            target_village=target,
             status=status,
             notes="",
         )
@@ -209,6 +222,16 @@ def seed_candidates(*, count: int, seed: int) -> int:
             previous = to_status
     PoolEvent.objects.bulk_create(events, batch_size=2000)
     return len(candidates)
+
+
+def _reserve_slots(rng: random.Random, villages: list[OrgUnit]) -> list[OrgUnit]:
+    """Home villages for the people in the pool: most villages get one or two, some none, a few three,
+    as in a district that is still filling its reserves."""
+    slots = []
+    for village in villages:
+        slots.extend([village] * rng.choices([0, 1, 2, 3], weights=[12, 55, 30, 3])[0])
+    rng.shuffle(slots)
+    return slots
 
 
 def _history(rng: random.Random, status: str, today: datetime.date) -> list[tuple[str, datetime.datetime]]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
 from cadre_pool.org_choices import code_choices, code_table
+from candidates.coverage import annotate_reserves
 from candidates.models import Candidate, PoolEvent, PoolStatus, SourceCategory
 
 AGE_BANDS = [
@@ -217,12 +218,28 @@ def monthly_movements(user, township=None, *, today: datetime.date, months: int 
 def cultivation_progress(candidates) -> dict:
     """People in the pool with a current mentor, in a post, on secondment: the flags the mentorship
     services keep on each file, counted from the covering list index."""
-    return candidates.filter(status=PoolStatus.IN_POOL).aggregate(
+    progress = candidates.filter(status=PoolStatus.IN_POOL).aggregate(
         in_pool=Count("pk"),
         mentored=Count("pk", filter=Q(has_current_mentor=True)),
         placed=Count("pk", filter=Q(has_current_post=True)),
         seconded=Count("pk", filter=Q(has_current_secondment=True)),
     )
+    # Full-time (全脱产) and part-time (半脱产) told apart: one grouped query over the current
+    # secondments (not ended, length not refused) of the people flagged as seconded.
+    modes = dict(
+        candidates.filter(
+            status=PoolStatus.IN_POOL,
+            has_current_secondment=True,
+            secondments__actual_end__isnull=True,
+            secondments__approval__in=["standard", "awaiting", "approved"],
+        )
+        .values_list("secondments__mode")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    progress["seconded_full_time"] = modes.get("full_time", 0)
+    progress["seconded_part_time"] = modes.get("part_time", 0)
+    return progress
 
 
 def round_progress(user, candidates) -> dict | None:
@@ -244,14 +261,14 @@ def visible_candidates(user, township=None):
 
 
 def village_coverage(user, township=None) -> Figure:
-    """Villages with 0, 1 and 2 or more reserves in the pool: counted by the database, one query."""
-    from candidates.views_needs import pool_reserves
-
+    """Villages with 0, 1 and 2 or more reserves in the pool, each person counted for their target
+    village or else their home village (candidates.coverage): counted by the database, one query."""
     villages = OrgUnit.objects.villages().visible_to(user).filter(active=True)
     if township is not None:
         villages = villages.filter(parent=township)
     buckets = dict(
-        villages.annotate(bucket=Least(pool_reserves(), Value(2)))
+        annotate_reserves(villages)
+        .annotate(bucket=Least("reserves", Value(2)))
         .values_list("bucket")
         .annotate(n=Count("pk"))
         .order_by()
@@ -259,7 +276,7 @@ def village_coverage(user, township=None) -> Figure:
     link = reverse("candidates:coverage") + (f"?township={township.pk}" if township is not None else "")
     return Figure(
         "coverage",
-        _("Village coverage by reserves in the pool"),
+        _("Village coverage by reserves in the pool (target village, else home village)"),
         "bar",
         [
             (_("no reserve"), buckets.get(0, 0), link),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from cadre_pool.access import READERS, WRITERS, access
 from cadre_pool.models import OrgUnit
 from candidates import matching
+from candidates.coverage import annotate_reserves, counted_reserves
 from candidates.forms import VillageNeedForm
 from candidates.models import Candidate, NeedStatus, PoolStatus, ReserveAssignment, VillageNeed
 from candidates.services import assign_reserve, save_village_need
@@ -28,18 +29,8 @@ def _count(queryset, field: str, outer: str = "pk"):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _pool_reserves():
-    return Candidate.objects.filter(status=PoolStatus.IN_POOL)
-
-
-def pool_reserves():
-    """Per village (as an annotation): the people in the pool meant for it."""
-    return _count(_pool_reserves(), "target_village")
-
-
 def villages_with_counts(villages):
-    return villages.annotate(
-        reserves=pool_reserves(),
+    return annotate_reserves(villages).annotate(
         open_needs=_count(VillageNeed.objects.filter(status=NeedStatus.OPEN), "village"),
     )
 
@@ -53,7 +44,7 @@ def need_list(request):
     township = chosen_township(request)
     if township is not None:
         needs = needs.filter(village__parent=township)
-    needs = needs.annotate(reserves=_count(_pool_reserves(), "target_village", outer="village"))
+    needs = annotate_reserves(needs, outer="village")
     page = Paginator(needs.order_by("village__code", "-created_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     townships = [] if request.user.is_organiser else OrgUnit.objects.townships().visible_to(request.user)
     return render(
@@ -150,32 +141,45 @@ def need_assign(request, pk):
 
 @access(READERS)
 def coverage(request):
-    """Villages with 0, 1 and ≥ 2 reserves in the pool, and their open needs; per township."""
+    """Villages with 0, 1 and ≥ 2 reserves in the pool, and their open needs; per township. Each count
+    says how many people it took by target village and how many by home village."""
     villages = villages_with_counts(OrgUnit.objects.villages().visible_to(request.user).filter(active=True))
     summary: dict[int, dict] = {}
     for village in (
         villages.select_related("parent").order_by("code").only("pk", "code", "name", "short_name", "parent")
     ):
         row = summary.setdefault(
-            village.parent_id, {"township": village.parent, "villages": 0, "zero": 0, "one": 0, "two": 0, "needs": 0}
+            village.parent_id,
+            {
+                "township": village.parent,
+                "villages": 0,
+                "zero": 0,
+                "one": 0,
+                "two": 0,
+                "needs": 0,
+                "by_target": 0,
+                "by_home": 0,
+            },
         )
         row["villages"] += 1
         row["zero" if village.reserves == 0 else "one" if village.reserves == 1 else "two"] += 1
         row["needs"] += village.open_needs
+        row["by_target"] += village.reserves_by_target
+        row["by_home"] += village.reserves_by_home
     township = chosen_township(request)
     rows = []
     if township is not None:
-        rows = (
-            villages.filter(parent=township)
-            .prefetch_related(
-                Prefetch(
-                    "target_candidates",
-                    queryset=_pool_reserves().order_by("name", "pk"),
-                    to_attr="pool_reserves",
-                )
-            )
-            .order_by("reserves", "code")
+        rows = list(villages.filter(parent=township).order_by("reserves", "code"))
+        people: dict[int, list] = {}
+        reserves = (
+            counted_reserves([village.pk for village in rows])
+            .only("pk", "name", "township", "village", "target_village")
+            .order_by("name", "pk")
         )
+        for person in reserves:
+            people.setdefault(person.counted_for, []).append(person)
+        for village in rows:
+            village.pool_reserves = people.get(village.pk, [])
     return render(
         request,
         "candidates/coverage.html",

@@ -108,7 +108,8 @@ def seed_cultivation(*, seed: int, district_code: str) -> int:
                 secondments.append(
                     Secondment(
                         candidate=candidate,
-                        host_village=rng.choice(hosts),
+                        # Never the person's own village: a secondment is learning elsewhere.
+                        host_village=rng.choice([h for h in hosts if h.pk != candidate.village_id]),
                         mode=rng.choice(list(Secondment.Mode)),
                         planned_start=planned_start,
                         planned_end=add_months(planned_start, rng.choice([3, 4, 6])),

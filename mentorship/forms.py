@@ -160,10 +160,32 @@ class SecondmentForm(StyledForm, forms.ModelForm):
         self.fields["plan_item"].help_text = _("Fills this item of the growth plan.")
         if user.can_decide:
             self.fields["override_reason"].help_text = _(
-                "Only for a secondment shorter than 3 or longer than 6 months."
+                "Only for a secondment shorter than 3 or longer than 6 months: your reason records your approval."
             )
         else:
-            del self.fields["override_reason"]
+            self.fields["override_reason"].help_text = _(
+                "Only for a secondment shorter than 3 or longer than 6 months: say why; district staff "
+                "approve or refuse it."
+            )
+
+
+class SecondmentLengthDecisionForm(StyledForm, forms.Form):
+    decision = forms.TypedChoiceField(
+        label=_("decision"),
+        choices=[("approve", _("approve this length")), ("refuse", _("refuse this length"))],
+        coerce=lambda value: value == "approve",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether to approve or refuse this length.")},
+    )
+    decision_reason = forms.CharField(
+        label=_("reason for the length decision"),
+        max_length=200,
+        error_messages={"required": _("Give the reason for approving or refusing this length.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].widget.attrs["class"] = "form-check-input"
 
 
 class EndSecondmentForm(StyledForm, forms.Form):

@@ -37,7 +37,7 @@ class CultivationRecords:
 
     @property
     def current_secondment(self):
-        return next((s for s in self.secondments if s.actual_end is None), None)
+        return next((s for s in self.secondments if s.is_current), None)
 
     @property
     def ended_counts(self) -> tuple[int, int, int]:
@@ -62,7 +62,9 @@ _assignments = Prepared(lambda key: MentorAssignment.objects.filter(candidate_id
 _logs = Prepared(lambda key: MentoringLog.objects.filter(candidate_id=key).select_related("mentor", "recorded_by"))
 _plan_items = Prepared(lambda key: PlanItem.objects.filter(candidate_id=key))
 _placements = Prepared(lambda key: Placement.objects.filter(candidate_id=key).select_related("post_type", "village"))
-_secondments = Prepared(lambda key: Secondment.objects.filter(candidate_id=key).select_related("host_village"))
+_secondments = Prepared(
+    lambda key: Secondment.objects.filter(candidate_id=key).select_related("host_village", "decided_by")
+)
 _courses = Prepared(lambda key: TrainingCourse.objects.filter(candidate_id=key))
 
 
@@ -257,6 +259,7 @@ def secondment_items(user, today: datetime.date):
             | (Q(host_evaluation="") & (Q(actual_end__isnull=False) | Q(planned_end__lt=today)))
         )
         .filter(candidate__status__in=CULTIVATED_STATUSES, cancelled_on__isnull=True)
+        .exclude(approval=Secondment.Approval.REFUSED)
         # Someone back after an exit starts afresh: what the exit ended asks for nothing now.
         .annotate(left_on=Subquery(last_exit.values(day=TruncDate("created_at"))[:1]))
         .filter(Q(left_on__isnull=True) | Q(planned_start__gt=F("left_on")))
@@ -282,6 +285,37 @@ def secondment_items(user, today: datetime.date):
             message=message,
             url=reverse("mentorship:secondment_end", args=[secondment.pk]),
             due=secondment.planned_end,
+            township=str(secondment.candidate.township),
+        )
+
+
+@todo.register("secondment_length")
+def secondment_lengths_awaiting(user, today: datetime.date):
+    """District staff's: secondments planned for less than 3 or more than 6 months, awaiting their
+    decision; organisers, who cannot decide, are not asked (and cost no query)."""
+    if not user.can_decide:
+        return
+    rows = (
+        Secondment.objects.visible_to(user)
+        .filter(approval=Secondment.Approval.AWAITING, actual_end__isnull=True)
+        .select_related("candidate", "candidate__township", "host_village")
+        .order_by("planned_start", "pk")
+    )
+    for secondment in rows:
+        yield todo.TodoItem(
+            kind="secondment_length",
+            kind_label=_("secondment length awaiting your approval"),
+            candidate_name=secondment.candidate.name,
+            message=_("Secondment at %(village)s from %(start)s to %(end)s (%(mode)s): %(reason)s")
+            % {
+                "village": secondment.host_village,
+                "start": secondment.planned_start.isoformat(),
+                "end": secondment.planned_end.isoformat(),
+                "mode": secondment.get_mode_display(),
+                "reason": secondment.override_reason,
+            },
+            url=reverse("mentorship:secondment_decide", args=[secondment.pk]),
+            due=secondment.planned_start,
             township=str(secondment.candidate.township),
         )
 

@@ -309,6 +309,12 @@ class Secondment(CandidateRecord):
         FULL_TIME = "full_time", _("full-time (全脱产)")
         PART_TIME = "part_time", _("part-time (半脱产)")
 
+    class Approval(models.TextChoices):
+        STANDARD = "standard", _("3 to 6 months")
+        AWAITING = "awaiting", _("other length, awaiting district approval")
+        APPROVED = "approved", _("other length, approved by the district")
+        REFUSED = "refused", _("other length, refused by the district")
+
     MIN_MONTHS = 3
     MAX_MONTHS = 6
 
@@ -326,7 +332,19 @@ class Secondment(CandidateRecord):
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    # Asked for by whoever plans it; only district staff decide (plan_secondment, decide_secondment_length).
     override_reason = models.CharField(_("reason for departing from 3–6 months"), max_length=200, blank=True)
+    approval = models.CharField(_("length approval"), max_length=20, choices=Approval, default=Approval.STANDARD)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("length decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("length decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason for the length decision"), max_length=200, blank=True)
     learned = models.TextField(_("what was learned"), blank=True)
     host_evaluation = models.TextField(_("host village's evaluation"), blank=True)
     plan_item = models.ForeignKey(
@@ -353,6 +371,18 @@ class Secondment(CandidateRecord):
                 name="secondment_mode_valid",
                 violation_error_message=_("Unknown secondment mode."),
             ),
+            models.CheckConstraint(
+                condition=Q(approval__in=["standard", "awaiting", "approved", "refused"]),
+                name="secondment_approval_valid",
+                violation_error_message=_("Unknown length approval."),
+            ),
+            # An approved or refused length always says who decided, when and why.
+            models.CheckConstraint(
+                condition=~Q(approval__in=["approved", "refused"])
+                | (Q(decided_by__isnull=False, decided_at__isnull=False) & ~Q(decision_reason="")),
+                name="secondment_decision_recorded",
+                violation_error_message=_("A length decision needs who decided, when and why."),
+            ),
         ]
 
     def __str__(self):
@@ -366,7 +396,7 @@ class Secondment(CandidateRecord):
 
     @property
     def is_current(self) -> bool:
-        return self.actual_end is None
+        return self.actual_end is None and self.approval != self.Approval.REFUSED
 
     @property
     def is_cancelled(self) -> bool:
@@ -380,7 +410,8 @@ class Secondment(CandidateRecord):
                 {
                     "planned_end": _(
                         "A secondment lasts 3 to 6 months: from %(start)s the planned end must fall "
-                        "between %(earliest)s and %(latest)s."
+                        "between %(earliest)s and %(latest)s, or give the reason for another length "
+                        "for district staff to approve."
                     )
                     % {
                         "start": self.planned_start.isoformat(),
@@ -391,6 +422,8 @@ class Secondment(CandidateRecord):
             )
         if self.actual_end and self.planned_start and self.actual_end < self.planned_start:
             raise ValidationError({"actual_end": _("The end date cannot be before the start date.")})
+        if self.actual_end and self.approval == self.Approval.REFUSED:
+            raise ValidationError({"actual_end": _("A secondment whose length was refused never started.")})
 
 
 class TrainingCourse(CandidateRecord):

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadre_pool import audit
@@ -55,7 +56,11 @@ def refresh_current_flags(candidate_ids) -> None:
     Candidate.objects.filter(pk__in=list(candidate_ids)).update(
         has_current_mentor=Exists(MentorAssignment.objects.filter(candidate=OuterRef("pk"), end_date__isnull=True)),
         has_current_post=Exists(Placement.objects.filter(candidate=OuterRef("pk"), end_date__isnull=True)),
-        has_current_secondment=Exists(Secondment.objects.filter(candidate=OuterRef("pk"), actual_end__isnull=True)),
+        has_current_secondment=Exists(
+            Secondment.objects.filter(candidate=OuterRef("pk"), actual_end__isnull=True).exclude(
+                approval=Secondment.Approval.REFUSED
+            )
+        ),
     )
 
 
@@ -263,15 +268,98 @@ SECONDMENT_FIELDS = ("host_village", "mode", "planned_start", "planned_end", "ov
 @transaction.atomic
 @audited(AuditAction.CREATE)
 def plan_secondment(*, actor, candidate_id: int, fields: dict) -> Secondment:
-    """Plan a secondment of 3 to 6 months; only district staff may approve another length, with a reason."""
+    """Plan a secondment of 3 to 6 months, away from the person's own village and overlapping none of
+    their other planned or running secondments. Another length needs a reason: planned by district
+    staff it is approved by them at once; planned by a township organiser it awaits their approval."""
     candidate = _candidate_for_update(actor, candidate_id)
     secondment = _apply(Secondment(candidate=candidate, recorded_by=actor), fields, SECONDMENT_FIELDS)
-    if not actor.can_decide:
-        secondment.override_reason = ""
+    secondment.override_reason = (secondment.override_reason or "").strip()
     _check_village_in_scope(actor, secondment.host_village, "host_village")
+    if secondment.host_village_id is not None and secondment.host_village_id == candidate.village_id:
+        raise ValidationError(
+            {
+                "host_village": _(
+                    "The host village cannot be the candidate's own village (%(village)s): a secondment is "
+                    "spent learning in another village."
+                )
+                % {"village": candidate.village}
+            }
+        )
+    # Under the file's row lock: a second plan for the same person waits here and then sees this one.
+    _check_no_overlapping_secondment(candidate, secondment)
+    dated = secondment.planned_start and secondment.planned_end and secondment.planned_end > secondment.planned_start
+    if dated and secondment.within_standard_length:
+        secondment.approval = Secondment.Approval.STANDARD
+        secondment.override_reason = ""
+    elif dated and secondment.override_reason and actor.can_decide:
+        secondment.approval = Secondment.Approval.APPROVED
+        secondment.decided_by = actor
+        secondment.decided_at = timezone.now()
+        secondment.decision_reason = secondment.override_reason
+    elif dated:
+        secondment.approval = Secondment.Approval.AWAITING
     _fill_plan_item(candidate=candidate, plan_item=secondment.plan_item, kind=PlanItem.Kind.SECONDMENT)
     _save(secondment)
     refresh_current_flags([candidate.pk])
+    return secondment
+
+
+def _check_no_overlapping_secondment(candidate: Candidate, secondment: Secondment) -> None:
+    start, end = secondment.planned_start, secondment.planned_end
+    if not start or not end:
+        return
+    other = (
+        Secondment.objects.filter(candidate=candidate, actual_end__isnull=True, planned_start__lte=end)
+        .filter(planned_end__gte=start)
+        .exclude(approval=Secondment.Approval.REFUSED)
+        .select_related("host_village")
+        .order_by("planned_start", "pk")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {
+                "planned_start": ValidationError(
+                    _(
+                        "%(name)s already has a %(mode)s secondment at %(host)s from %(start)s to %(end)s; "
+                        "the two would overlap. End that one first or choose dates outside it."
+                    )
+                    % {
+                        "name": candidate.name,
+                        "mode": other.get_mode_display(),
+                        "host": other.host_village,
+                        "start": other.planned_start.isoformat(),
+                        "end": other.planned_end.isoformat(),
+                    },
+                    code="overlap",
+                )
+            }
+        )
+
+
+@transaction.atomic
+@audited(AuditAction.DECISION)
+def decide_secondment_length(*, actor, secondment_id: int, approve: bool, reason: str) -> Secondment:
+    """District staff approve or refuse a secondment's length outside 3 to 6 months, with a reason."""
+    if not actor.can_decide:
+        raise PermissionDenied
+    secondment = _record_for_update(Secondment, actor, secondment_id)
+    if secondment.approval != Secondment.Approval.AWAITING:
+        raise ValidationError(
+            _("This secondment's length is not awaiting a decision (it is “%(approval)s”).")
+            % {"approval": secondment.get_approval_display()},
+            code="already_decided",
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"decision_reason": _("Give the reason for approving or refusing this length.")})
+    secondment.approval = Secondment.Approval.APPROVED if approve else Secondment.Approval.REFUSED
+    secondment.decided_by = actor
+    secondment.decided_at = timezone.now()
+    secondment.decision_reason = reason
+    secondment.full_clean()
+    secondment.save(update_fields=["approval", "decided_by", "decided_at", "decision_reason"])
+    refresh_current_flags([secondment.candidate_id])
     return secondment
 
 

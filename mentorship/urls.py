@@ -19,5 +19,6 @@ urlpatterns = [
     path("assignments/<int:pk>/end/", views.EndAssignmentView.as_view(), name="assignment_end"),
     path("placements/<int:pk>/end/", views.EndPlacementView.as_view(), name="placement_end"),
     path("secondments/<int:pk>/end/", views.EndSecondmentView.as_view(), name="secondment_end"),
+    path("secondments/<int:pk>/length/", views.SecondmentLengthDecisionView.as_view(), name="secondment_decide"),
     path("plan-items/<int:pk>/status/", views.plan_item_status, name="plan_item_status"),
 ]

@@ -10,6 +10,7 @@ from django.views.generic import ListView
 
 from cadre_pool import exports, generic
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
+from cadre_pool.models import DECIDERS
 from candidates.models import Candidate
 from mentorship import forms, services
 from mentorship.exports import mentoring_logs
@@ -188,6 +189,27 @@ class EndSecondmentView(RecordActionView):
 
     def save(self, form):
         services.end_secondment(actor=self.request.user, secondment_id=self.record.pk, **form.cleaned_data)
+
+
+class SecondmentLengthDecisionView(RecordActionView):
+    """District staff approve or refuse a secondment planned for less than 3 or more than 6 months."""
+
+    allowed_roles = DECIDERS
+    model = Secondment
+    form_class = forms.SecondmentLengthDecisionForm
+    title = gettext_lazy("Decide a secondment's length")
+    template_name = "mentorship/secondment_decision.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(secondment=self.record, **kwargs)
+
+    def save(self, form):
+        services.decide_secondment_length(
+            actor=self.request.user,
+            secondment_id=self.record.pk,
+            approve=form.cleaned_data["decision"],
+            reason=form.cleaned_data["decision_reason"],
+        )
 
 
 @require_POST

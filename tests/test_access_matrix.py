@@ -59,6 +59,7 @@ OBJECT_URLS = {
     "mentorship:assignment_end": MentorAssignment,
     "mentorship:placement_end": Placement,
     "mentorship:secondment_end": Secondment,
+    "mentorship:secondment_decide": Secondment,
     "mentorship:plan_item_status": PlanItem,
     "assessments:assessment_create": Candidate,
     "assessments:decide_exit": Candidate,

@@ -110,10 +110,22 @@ def world(reference, organiser, other_organiser, district_staff, settings, tmp_p
         actor=organiser,
         candidate_id=w["mine"].pk,
         fields={
-            "host_village": reference[QILONGSHAN],
+            "host_village": reference[XINAN],
             "mode": "full_time",
             "planned_start": TODAY,
             "planned_end": TODAY + datetime.timedelta(days=120),
+        },
+    )
+    # Eight months, asked for by the organiser: it awaits the district's decision.
+    w["long_secondment"] = cultivation.plan_secondment(
+        actor=organiser,
+        candidate_id=w["mine"].pk,
+        fields={
+            "host_village": reference[XINAN],
+            "mode": "part_time",
+            "planned_start": TODAY + datetime.timedelta(days=400),
+            "planned_end": TODAY + datetime.timedelta(days=640),
+            "override_reason": "跟班学习产业项目",
         },
     )
     w["plan_item"] = cultivation.add_plan_item(
@@ -347,14 +359,31 @@ CASES = {
         w["organiser"],
         reverse("mentorship:secondment_create", args=[w["mine"].pk]),
         {
-            "host_village": w["reference"][QILONGSHAN].pk,
+            "host_village": w["reference"][XINAN].pk,
             "mode": "part_time",
             "planned_start": _dates(130),
             "planned_end": _dates(250),
         },
         hostile={"plan_item": w["victim_plan"].pk},
-        # The organiser may not approve another length: the reason is for district staff only.
-        extras={"override_reason": "领导同意"},
+        # Nobody approves a length on the planning form: a standard length keeps no exception.
+        extras={
+            "override_reason": "领导同意",
+            "approval": "approved",
+            "decided_by": w["organiser"].pk,
+            "decision_reason": "自己批准",
+        },
+    ),
+    "mentorship:secondment_decide": lambda w: Case(
+        w["staff"],
+        reverse("mentorship:secondment_decide", args=[w["long_secondment"].pk]),
+        {"decision": "approve", "decision_reason": "项目周期需要"},
+        extras={
+            "approval": "refused",
+            "decided_by": w["organiser"].pk,
+            "planned_end": _dates(900),
+            "host_village": w["reference"][QILONGSHAN].pk,
+            "override_reason": "改写",
+        },
     ),
     "mentorship:course_create": lambda w: Case(
         w["organiser"],

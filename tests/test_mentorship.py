@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cadre_pool import todo
+from cadre_pool.models import OrgUnit
 from candidates.models import PoolStatus
 from mentorship import services
 from mentorship.models import Mentor, MentorAssignment, PlanItem, PostType, Secondment, add_months
@@ -31,7 +32,8 @@ def mentor(reference):
 
 @pytest.fixture
 def model_village(reference):
-    village = reference[QILONGSHAN]
+    # Another village than the candidate's own: a secondment is never at home.
+    village = OrgUnit.objects.villages().filter(parent=reference[MINGYANG]).exclude(code=QILONGSHAN).order_by("code")[0]
     village.is_model_village = True
     village.save(update_fields=["is_model_village"])
     return village
@@ -72,14 +74,19 @@ def test_secondment_one_day_over_six_months_is_refused(organiser, candidate, mod
         _secondment(organiser, candidate, model_village, datetime.date(2026, 9, 2))
 
 
-def test_only_district_staff_may_override_the_length_with_a_reason(organiser, district_staff, candidate, model_village):
+def test_another_length_needs_a_reason_and_district_approval(organiser, district_staff, candidate, model_village):
     long_end = datetime.date(2026, 12, 1)
     with pytest.raises(ValidationError):
-        _secondment(organiser, candidate, model_village, long_end, override_reason="项目需要")
+        _secondment(organiser, candidate, model_village, long_end)
+    asked = _secondment(organiser, candidate, model_village, long_end, override_reason="项目需要")
+    assert (asked.approval, asked.decided_by) == ("awaiting", None)
+    asked.delete()
     secondment = _secondment(district_staff, candidate, model_village, long_end, override_reason="项目需要")
-    assert secondment.override_reason == "项目需要"
-    with pytest.raises(ValidationError):
-        _secondment(district_staff, candidate, model_village, long_end)
+    assert (secondment.approval, secondment.decided_by, secondment.decision_reason) == (
+        "approved",
+        district_staff,
+        "项目需要",
+    )
 
 
 # --- mentors: capacity and the one lead ---------------------------------------------------------

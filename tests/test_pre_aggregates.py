@@ -17,7 +17,7 @@ from candidates.models import Candidate, PoolEvent, PoolStatus
 from candidates.services import change_status, create_candidate
 from mentorship import services
 from mentorship.models import MentorAssignment, Placement, PostType, Secondment
-from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN
+from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory, MentorFactory
 from tests.test_concurrency import _run
 from tests.test_information_file import _fields
@@ -74,7 +74,7 @@ def test_flags_follow_every_start_and_end(organiser, reference, candidate):
     check()
     services.end_placement(actor=organiser, placement_id=placement.pk, end_date=START, evaluation="称职")
     check()
-    village = reference[QILONGSHAN]
+    village = reference[XINAN]  # a secondment is never in the person's own village
     village.is_model_village = True
     village.save(update_fields=["is_model_village"])
     secondment = services.plan_secondment(
@@ -110,9 +110,10 @@ def test_dashboard_progress_counts_the_flags_of_people_in_the_pool(organiser, di
     for person in people[:2]:
         services.assign_mentor(actor=organiser, candidate_id=person.pk, mentor_id=mentor.pk)
     progress = reports.cultivation_progress(reports.visible_candidates(district_staff))
-    assert progress == {"in_pool": 4, "mentored": 2, "placed": 0, "seconded": 0}
+    modes = {"seconded_full_time": 0, "seconded_part_time": 0}
+    assert progress == {"in_pool": 4, "mentored": 2, "placed": 0, "seconded": 0, **modes}
     progress = reports.cultivation_progress(reports.visible_candidates(organiser))
-    assert progress == {"in_pool": 3, "mentored": 2, "placed": 0, "seconded": 0}
+    assert progress == {"in_pool": 3, "mentored": 2, "placed": 0, "seconded": 0, **modes}
 
 
 def test_every_event_carries_its_files_township(organiser, district_staff, reference):

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
+from cadre_pool.models import OrgUnit
 from mentorship.models import MentorAssignment, Placement, Secondment
 from tests.browser.test_journeys import log_in
 from tests.conftest import MINGYANG, QILONGSHAN
@@ -30,10 +31,11 @@ def save(page):
 def test_organiser_cultivates_a_candidate_and_the_todo_list_follows(
     page, live_server, organiser, district_staff, reference, screenshot
 ):
-    host = reference[QILONGSHAN]
+    # The host is another village than the candidate's own.
+    host = OrgUnit.objects.villages().filter(parent=reference[MINGYANG]).exclude(code=QILONGSHAN).order_by("code")[0]
     host.is_model_village = True
     host.save(update_fields=["is_model_village"])
-    candidate = CandidateFactory(township=reference[MINGYANG], village=host, name="郑成长")
+    candidate = CandidateFactory(township=reference[MINGYANG], village=reference[QILONGSHAN], name="郑成长")
     lead = MentorFactory(township=reference[MINGYANG], name="李老支书", role="retired_secretary")
     second = MentorFactory(township=reference[MINGYANG], name="王书记", role="village_secretary")
 

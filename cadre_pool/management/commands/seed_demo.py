@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "Create the demo district's accounts and made-up candidates (deterministic and idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--candidates", type=int, default=360, help="number of candidates (default 360)")
+        parser.add_argument("--candidates", type=int, default=480, help="number of candidates (default 480)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
         parser.add_argument(
             "--allow-production",
