@@ -1,9 +1,11 @@
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import DIMENSIONS, Assessment, Decision, Review, ReviewRound
 from cadre_pool.models import OrgUnit
+from cadre_pool.picklists import picklist_attrs, villages_for
 from candidates.forms import DateInput, VillageChoiceField
 from mentorship.forms import StyledForm
 
@@ -89,13 +91,18 @@ class ExitDecisionForm(StyledForm, forms.Form):
 class PromotionDecisionForm(StyledForm, forms.Form):
     post = forms.ChoiceField(label=_("post"), choices=Decision.Post.choices, initial=Decision.Post.VILLAGE_SECRETARY)
     post_other = forms.CharField(label=_("other post"), required=False, max_length=50)
-    village = VillageChoiceField(label=_("village"), queryset=OrgUnit.objects.none())
+    village = VillageChoiceField(
+        label=_("village"),
+        queryset=OrgUnit.objects.none(),
+        error_messages={"invalid_choice": _("Village no. %(value)s is not one of the villages you may choose.")},
+    )
     effective_date = forms.DateField(label=_("date"), widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(label=_("note"), widget=forms.Textarea(), required=False)
 
     def __init__(self, *args, user, candidate, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = OrgUnit.objects.villages().visible_to(user).select_related("parent")
+        self.fields["village"].queryset = villages_for(user)
+        self.fields["village"].widget.attrs.update(picklist_attrs(reverse("village_picklist")))
         # The village the person was meant for; their home village where no target village is set.
         self.fields["village"].initial = candidate.target_village_id or candidate.village_id
 

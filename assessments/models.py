@@ -87,13 +87,17 @@ def _private_storage():
 class Evidence(models.Model):
     """An image or PDF supporting an assessment."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(storage=_private_storage, upload_to="evidence/%Y/%m/")
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), storage=_private_storage, upload_to="evidence/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    content_type = models.CharField(_("file type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -131,7 +135,9 @@ class ReviewRound(models.Model):
     period_end = models.DateField(_("period to"))
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+    )
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -202,7 +208,12 @@ class Review(FastChoiceLabels, models.Model):
         _("decision"), max_length=10, choices=ProposalStatus, blank=True, default=ProposalStatus.NONE
     )
     filled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filled by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     filled_at = models.DateTimeField(_("filled at"), null=True, blank=True)
 
@@ -292,8 +303,12 @@ class Decision(FastChoiceLabels, models.Model):
         OrgUnit, verbose_name=_("village"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     effective_date = models.DateField(_("date"), default=timezone.localdate)
-    pool_event = models.OneToOneField(PoolEvent, on_delete=models.PROTECT, related_name="decision")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pool_event = models.OneToOneField(
+        PoolEvent, verbose_name=_("pool event"), on_delete=models.PROTECT, related_name="decision"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     # What the decision closed, by kind, as the labels of the records (see services.close_on_leaving):
     # the timeline says it in the reader's language.

@@ -60,7 +60,7 @@ class OrgUnit(models.Model):
     )
     # Codes of all ancestors and this unit, "511903000000/511903100000/": a
     # subtree is one indexed prefix match, whatever the depth.
-    path = models.CharField(max_length=255, editable=False, db_index=True)
+    path = models.CharField(_("tree path"), max_length=255, editable=False, db_index=True)
     is_model_village = models.BooleanField(_("model village (示范村)"), default=False)
     is_star_village = models.BooleanField(_("star village (明星村)"), default=False)
     active = models.BooleanField(_("active"), default=True)
@@ -222,7 +222,9 @@ class CodeTableEntry(models.Model):
     code = models.CharField(_("code"), max_length=8, primary_key=True)
     name = models.CharField(_("name"), max_length=50)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent entry"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -452,12 +454,12 @@ class LoginLock(models.Model):
 class OTPDevice(models.Model):
     """A user's TOTP authenticator (S5). Unconfirmed until the first correct code."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="otp_device")
-    secret = models.CharField(max_length=64)
+    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="otp_device")
+    secret = models.CharField(_("secret key"), max_length=64)
     # The last time step whose code was accepted: that code and every older one are refused from then on.
-    last_step = models.BigIntegerField(default=0)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    last_step = models.BigIntegerField(_("last time step used"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("authenticator")

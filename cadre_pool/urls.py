@@ -2,7 +2,7 @@ from django.conf.urls.i18n import set_language
 from django.contrib import admin
 from django.urls import include, path
 
-from cadre_pool import audit_views, dashboard, export_views, otp_views, registration, views
+from cadre_pool import audit_views, dashboard, export_views, otp_views, picklists, registration, views
 from cadre_pool.access import PUBLIC, access
 
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("candidates/<int:pk>/registration/", registration.registration_form, name="registration_form"),
     path("exports/<int:pk>/", export_views.export_status, name="export_status"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
+    path("picklists/villages/", picklists.village_picklist, name="village_picklist"),
     path("candidates/", include("candidates.urls")),
     path("cultivation/", include("mentorship.urls")),
     path("management/", include("assessments.urls")),

@@ -1,8 +1,10 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.forms import MaskedOnEditMixin, TextHygieneMixin
 from cadre_pool.models import Degree, Education, Ethnicity, Gender, HealthStatus, OrgUnit
+from cadre_pool.picklists import picklist_attrs, village_label, villages_for
 from candidates.identity import (
     id_birth_date,
     id_gender_code,
@@ -21,13 +23,18 @@ from candidates.models import (
     Uptake,
     VillageNeed,
 )
+from candidates.picklists import candidate_label, contact_candidates
 from candidates.services import EDITABLE_FIELDS
+
+# A posted key outside the form's scoped queryset: a form error naming what was sent, never a 500.
+VILLAGE_NOT_OFFERED = _("Village no. %(value)s is not one of the villages you may choose.")
 
 
 class VillageChoiceField(forms.ModelChoiceField):
+    default_error_messages = {"invalid_choice": VILLAGE_NOT_OFFERED}
+
     def label_from_instance(self, obj):
-        # District staff pick from every township's villages: name the township too.
-        return f"{obj.parent.display_name} · {obj.display_name}"
+        return village_label(obj)
 
 
 class DateInput(forms.DateInput):
@@ -130,9 +137,16 @@ class CandidateForm(TextHygieneMixin, MaskedOnEditMixin, forms.ModelForm):
             if self.instance.pk:
                 # Moving a file between townships is not an edit (S8).
                 del self.fields["township"]
-        villages = OrgUnit.objects.villages().visible_to(user).select_related("parent").order_by("code")
-        self.fields["village"].queryset = villages
+        villages = villages_for(user)
+        village_search = reverse("village_picklist")
+        # The home village lies in the file's township: once the file has one, only its villages.
+        own_township = self.instance.township_id if self.instance.pk else None
+        self.fields["village"].queryset = villages_for(user, township_id=own_township)
+        self.fields["village"].widget.attrs.update(
+            picklist_attrs(f"{village_search}?township={own_township}" if own_township else village_search)
+        )
         self.fields["target_village"].queryset = villages
+        self.fields["target_village"].widget.attrs.update(picklist_attrs(village_search))
         self.fields["skills"].queryset = SkillTag.objects.filter(active=True)
         self.fields["degree"].queryset = Degree.objects.all()
         self.fields["health"].queryset = HealthStatus.objects.all()
@@ -253,8 +267,13 @@ class StatusChangeForm(TextHygieneMixin, forms.Form):
 
 
 class CandidateChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("Candidate no. %(value)s is not one of the candidates you may record a contact with."),
+        "invalid_pk_value": _("“%(pk)s” is not a candidate number."),
+    }
+
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.village.display_name}）" if obj.village_id else obj.name
+        return candidate_label(obj)
 
 
 class ContactForm(TextHygieneMixin, forms.ModelForm):
@@ -284,12 +303,8 @@ class ContactForm(TextHygieneMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["candidates"].queryset = (
-            Candidate.objects.visible_to(user)
-            .exclude(status__in=[PoolStatus.PROMOTED, PoolStatus.EXITED])
-            .select_related("village")
-            .order_by("name", "pk")
-        )
+        self.fields["candidates"].queryset = contact_candidates(user)
+        self.fields["candidates"].widget.attrs.update(picklist_attrs(reverse("candidates:picklist")))
         policies = PolicyItem.objects.current().order_by("category", "title")
         self.fields["policies"].queryset = (
             policies.applicable_to(user.unit) if user.is_organiser else policies.visible_to(user)
@@ -343,9 +358,8 @@ class VillageNeedForm(TextHygieneMixin, forms.ModelForm):
             del self.fields["village"]  # a need stays with its village
         else:
             del self.fields["status"]  # a new need is open
-            self.fields["village"].queryset = (
-                OrgUnit.objects.villages().visible_to(user).select_related("parent").order_by("code")
-            )
+            self.fields["village"].queryset = villages_for(user)
+            self.fields["village"].widget.attrs.update(picklist_attrs(reverse("village_picklist")))
         self.fields["skills"].queryset = SkillTag.objects.filter(active=True)
         self.initial["source_categories"] = self.instance.source_category_list
         self.fields["education_floor"].queryset = Education.objects.filter(parent__isnull=True).exclude(code="90")

@@ -289,7 +289,7 @@ class Candidate(FastChoiceLabels, models.Model):
 
     name = models.CharField(_("full name"), max_length=50)
     # Pinyin initials of the name ("zxl cxl" for 祝心灵), set by the services for search.
-    name_initials = models.CharField(max_length=120, blank=True, editable=False)
+    name_initials = models.CharField(_("pinyin initials"), max_length=120, blank=True, editable=False)
     gender = models.ForeignKey(Gender, verbose_name=_("gender"), on_delete=models.PROTECT, db_index=False)
     ethnicity = models.ForeignKey(Ethnicity, verbose_name=_("ethnicity"), on_delete=models.PROTECT, db_index=False)
     birth_date = models.DateField(_("birth date"))
@@ -373,14 +373,19 @@ class Candidate(FastChoiceLabels, models.Model):
     # Whether a mentor, a post or a secondment is current, kept by the mentorship services in the
     # transaction that starts or ends the record: the dashboard counts them from the list index
     # instead of probing three tables per person in scope.
-    has_current_mentor = models.BooleanField(default=False, editable=False)
-    has_current_post = models.BooleanField(default=False, editable=False)
-    has_current_secondment = models.BooleanField(default=False, editable=False)
+    has_current_mentor = models.BooleanField(_("has a current mentor"), default=False, editable=False)
+    has_current_post = models.BooleanField(_("has a current post"), default=False, editable=False)
+    has_current_secondment = models.BooleanField(_("has a current secondment"), default=False, editable=False)
     notes = models.TextField(_("notes"), blank=True)
     # Optimistic concurrency: an edit must name the version it started from.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -585,7 +590,9 @@ class PoolEvent(FastChoiceLabels, models.Model):
     """One movement of a candidate through the pool: who, when, why, approved by whom."""
 
     # No index of its own: poolevent_candidate_time leads with the candidate.
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="events", db_index=False)
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     # The candidate's township (a file never changes township), copied so that a scope's movements
     # are a range scan of its townships' events rather than a probe per person.
     township = models.ForeignKey(

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from candidates import views, views_import, views_needs, views_outreach
+from candidates import picklists, views, views_import, views_needs, views_outreach
 
 app_name = "candidates"
 
 urlpatterns = [
     path("", views.CandidateListView.as_view(), name="list"),
     path("new/", views.candidate_create, name="create"),
+    path("picklist/", picklists.candidate_picklist, name="picklist"),
     path("import/", views_import.import_upload, name="import"),
     path("import/template/", views_import.import_template, name="import_template"),
     path("import/<int:pk>/", views_import.import_preview, name="import_preview"),

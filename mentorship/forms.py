@@ -1,12 +1,15 @@
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.forms import MaskedOnEditMixin, TextHygieneMixin
 from cadre_pool.models import OrgUnit
+from cadre_pool.picklists import picklist_attrs, villages_for
 from candidates.forms import DateInput, VillageChoiceField
 from mentorship.models import Mentor, MentoringLog, Placement, PlanItem, PostType, Secondment, TrainingCourse
+from mentorship.picklists import assignable_mentors, mentor_label
 
 
 class StyledForm(TextHygieneMixin):
@@ -54,7 +57,13 @@ def _plan_items(candidate, kind):
 
 
 class AssignMentorForm(StyledForm, forms.Form):
-    mentor = forms.ModelChoiceField(label=_("mentor"), queryset=Mentor.objects.none())
+    mentor = forms.ModelChoiceField(
+        label=_("mentor"),
+        queryset=Mentor.objects.none(),
+        error_messages={
+            "invalid_choice": _("Mentor no. %(value)s is not one of the active mentors you may assign."),
+        },
+    )
     is_lead = forms.BooleanField(
         label=_("lead mentor"),
         required=False,
@@ -65,17 +74,10 @@ class AssignMentorForm(StyledForm, forms.Form):
 
     def __init__(self, *args, user, candidate, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = (
-            Mentor.objects.visible_to(user).filter(active=True).with_load().select_related("township")
-        )
-        self.fields["mentor"].label_from_instance = lambda m: (
-            _("%(name)s · %(role)s · %(load)d/%(capacity)d")
-            % {
-                "name": m.name,
-                "role": m.get_role_display(),
-                "load": m.current_mentees,
-                "capacity": m.capacity,
-            }
+        self.fields["mentor"].queryset = assignable_mentors(user, candidate)
+        self.fields["mentor"].label_from_instance = mentor_label
+        self.fields["mentor"].widget.attrs.update(
+            picklist_attrs(reverse("mentorship:mentor_picklist", args=[candidate.pk]))
         )
 
 
@@ -92,7 +94,7 @@ class MentoringLogForm(StyledForm, forms.ModelForm):
 
     def __init__(self, *args, user, candidate, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = Mentor.objects.filter(
+        self.fields["mentor"].queryset = Mentor.objects.visible_to(user).filter(
             assignments__candidate=candidate, assignments__end_date__isnull=True
         )
 
@@ -117,9 +119,7 @@ class PlacementForm(StyledForm, forms.ModelForm):
     def __init__(self, *args, user, candidate, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post_type"].queryset = PostType.objects.filter(active=True)
-        self.fields["village"].queryset = (
-            OrgUnit.objects.villages().filter(parent=candidate.township).select_related("parent")
-        )
+        self.fields["village"].queryset = villages_for(user, township_id=candidate.township_id)
         self.fields["village"].initial = candidate.village_id
         self.fields["plan_item"].queryset = _plan_items(candidate, PlanItem.Kind.POST)
         self.fields["plan_item"].help_text = _("Fills this item of the growth plan.")

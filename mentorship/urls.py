@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentorship import views
+from mentorship import picklists, views
 
 app_name = "mentorship"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("mentors/<int:pk>/edit/", views.mentor_edit, name="mentor_edit"),
     path("candidates/<int:pk>/", views.candidate_cultivation, name="candidate"),
     path("candidates/<int:pk>/mentors/", views.AssignMentorView.as_view(), name="assign_mentor"),
+    path("candidates/<int:pk>/mentors/picklist/", picklists.mentor_picklist, name="mentor_picklist"),
     path("candidates/<int:pk>/logs/", views.MentoringLogView.as_view(), name="log_create"),
     path("candidates/<int:pk>/plan/", views.PlanItemView.as_view(), name="plan_create"),
     path("candidates/<int:pk>/placements/", views.PlacementView.as_view(), name="placement_create"),

@@ -51,6 +51,7 @@ OBJECT_URLS = {
     "mentorship:mentor_edit": Mentor,
     "mentorship:candidate": Candidate,
     "mentorship:assign_mentor": Candidate,
+    "mentorship:mentor_picklist": Candidate,
     "mentorship:log_create": Candidate,
     "mentorship:plan_create": Candidate,
     "mentorship:placement_create": Candidate,

@@ -45,6 +45,8 @@ TODAY = timezone.localdate()
 READ_ONLY = {
     "candidates:reveal",  # a POST that only shows the file in full (and writes its audit row)
     "candidates:list",
+    "candidates:picklist",  # type-ahead answers (GET)
+    "mentorship:mentor_picklist",
     "candidates:import_template",
     "candidates:import_preview",
     "candidates:import_errors",
