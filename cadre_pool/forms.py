@@ -44,7 +44,8 @@ class StaleEditMixin(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        seen = cleaned.get("seen_state")
+        # Not a value of the row: views that hand cleaned_data to a service never pass it on.
+        seen = cleaned.pop("seen_state", None)
         if seen and self.instance.pk:
             stored = type(self.instance)._base_manager.filter(pk=self.instance.pk).first()
             if stored is not None and record_state(stored) != seen:

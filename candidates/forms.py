@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.forms import MaskedOnEditMixin, TextHygieneMixin
+from cadre_pool.forms import MaskedOnEditMixin, StaleEditMixin, TextHygieneMixin
 from cadre_pool.models import Degree, Education, Ethnicity, Gender, HealthStatus, OrgUnit
 from cadre_pool.picklists import picklist_attrs, village_label, villages_for
 from candidates.identity import (
@@ -319,7 +319,7 @@ class UptakeForm(TextHygieneMixin, forms.Form):
     )
 
 
-class VillageNeedForm(TextHygieneMixin, forms.ModelForm):
+class VillageNeedForm(StaleEditMixin, TextHygieneMixin, forms.ModelForm):
     source_categories = forms.MultipleChoiceField(
         label=_("preferred source categories"),
         choices=SourceCategory.choices,
@@ -372,7 +372,7 @@ class VillageNeedForm(TextHygieneMixin, forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name not in {"village", "skills"}}
 
 
-class ContactCorrectionForm(TextHygieneMixin, forms.ModelForm):
+class ContactCorrectionForm(StaleEditMixin, TextHygieneMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["date", "place", "attendees", "discussed", "outcome", "next_step", "next_step_date"]

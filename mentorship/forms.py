@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.forms import MaskedOnEditMixin, TextHygieneMixin
+from cadre_pool.forms import MaskedOnEditMixin, StaleEditMixin, TextHygieneMixin
 from cadre_pool.models import OrgUnit
 from cadre_pool.picklists import picklist_attrs, villages_for
 from candidates.forms import DateInput, VillageChoiceField
@@ -32,7 +32,7 @@ class StyledForm(TextHygieneMixin):
                 field.empty_label = _("— choose —")
 
 
-class MentorForm(MaskedOnEditMixin, StyledForm, forms.ModelForm):
+class MentorForm(StaleEditMixin, MaskedOnEditMixin, StyledForm, forms.ModelForm):
     masked_on_edit = {"phone": "masked_phone"}
 
     class Meta:
