@@ -189,6 +189,9 @@ def seed_candidates(*, count: int, seed: int) -> int:
             village=village,
             target_village=target,
             status=status,
+            # Most files are complete; a few lack the native place, as real rosters do (no rng
+            # draw, so the rest of the demo stays what it was).
+            native_place="" if index % 17 == 5 else "四川巴中",
             notes="",
         )
         # Draw the history even for a skipped row so the random sequence stays the same.

@@ -39,14 +39,14 @@ class StaleEditMixin(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if getattr(self, "instance", None) is not None and self.instance.pk:
             self.fields["seen_state"].initial = record_state(self.instance)
 
     def clean(self):
         cleaned = super().clean()
         # Not a value of the row: views that hand cleaned_data to a service never pass it on.
         seen = cleaned.pop("seen_state", None)
-        if seen and self.instance.pk:
+        if seen and getattr(self, "instance", None) is not None and self.instance.pk:
             stored = type(self.instance)._base_manager.filter(pk=self.instance.pk).first()
             if stored is not None and record_state(stored) != seen:
                 raise forms.ValidationError(
