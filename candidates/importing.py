@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cadre_pool import audit
@@ -32,6 +31,7 @@ from cadre_pool.models import (
     OrgUnit,
     PoliticalStatus,
 )
+from cadre_pool.org_choices import code_table
 from candidates.completeness import CHECKS, missing_information
 from candidates.identity import MOBILE_PATTERN, id_birth_date, id_gender_code, validate_id_number
 from candidates.models import Candidate, SkillTag, SourceCategory
@@ -171,13 +171,17 @@ def _cell_value(cell):
     return value
 
 
-def _codes(model, **filters) -> list[tuple[str, str, str]]:
-    return [(e.code, e.name, e.short_name) for e in model.objects.filter(**filters)]
+def _codes(model, keep=lambda entry: True) -> list[tuple[str, str, str]]:
+    """(code, name, short name) of a code table, from the process's code-table cache."""
+    return [(e.code, e.name, e.short_name) for e in code_table(model) if keep(e)]
 
 
-# Education levels as the form offers them: the leaves of GB/T 4658 and 90 其他. A lower code is a
-# higher level, so the highest of two is the smaller code.
-EDUCATION_FILTER = Q(parent__isnull=False) | Q(code="90")
+def _education_level(entry) -> bool:
+    # Education levels as the form offers them: the leaves of GB/T 4658 and 90 其他. A lower code
+    # is a higher level, so the highest of two is the smaller code.
+    return entry.parent is not None or entry.code == "90"
+
+
 # Columns of text copied as written, by field; the model's max_length bounds each.
 TEXT_FIELDS = {
     "native_place": "native_place",
@@ -216,10 +220,10 @@ class _Lookups:
             synonyms.setdefault(table, []).append((code, synonym))
         source = [(value, str(label), "") for value, label in SourceCategory.choices]
         tables = {
-            "gender": _codes(Gender, code__in=["1", "2"]),
+            "gender": _codes(Gender, lambda entry: entry.code in ("1", "2")),
             "ethnicity": _codes(Ethnicity),
             "political_status": _codes(PoliticalStatus),
-            "education": [(e.code, e.name, e.short_name) for e in Education.objects.filter(EDUCATION_FILTER)],
+            "education": _codes(Education, _education_level),
             "degree": _codes(Degree),
             "health": _codes(HealthStatus),
             "source_category": source,

@@ -178,8 +178,7 @@ def import_errors(request, pk):
         if row["errors"]
     }
     header_rows = batch.summary.get("header_rows", [])
-    with batch.file.open("rb") as handle:
-        sheet = read_rows(handle.read())
+    sheet = _stored_rows(batch) if problems else []
     width = max((len(sheet[n - 1]) for n in [*header_rows, *problems] if n - 1 < len(sheet)), default=0)
     headings = _headings([sheet[n - 1] for n in header_rows if n - 1 < len(sheet)], width)
     rows = [(n, sheet[n - 1] if n - 1 < len(sheet) else (), problems[n]) for n in sorted(problems)]
@@ -199,6 +198,15 @@ def import_errors(request, pk):
         rows=rows,
     )
     return xlsx_response(workbook_bytes(table), "import-errors.xlsx")
+
+
+def _stored_rows(batch: ImportBatch) -> list[tuple]:
+    """The stored workbook's rows; none when the file is gone or no longer reads (the list still has the messages)."""
+    try:
+        with batch.file.open("rb") as handle:
+            return read_rows(handle.read())
+    except (OSError, FileRejected):
+        return []
 
 
 def _headings(header_rows: list[tuple], width: int) -> list[str]:

@@ -4,8 +4,9 @@ import csv
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
-from cadre_pool.models import CodeSynonym
+from cadre_pool.models import CodeSynonym, OrgUnit
 from cadre_pool.reference import CODE_SYNONYMS_FILE, load_code_tables
 from candidates.importing import _Lookups
 from candidates.models import SourceCategory
@@ -41,15 +42,24 @@ def test_the_file_holds_the_obvious_ones():
     assert {code for table, code, _s in SHIPPED if table == "source_category"} <= set(SourceCategory.values)
 
 
-@pytest.fixture
-def lookups(reference):
-    return _Lookups(reference[MINGYANG])
+@pytest.fixture(scope="module")
+def tables(django_db_setup, django_db_blocker):
+    """The import's own lookup (`_Lookups`), built once from the loaded code tables and synonyms inside
+    a transaction that is rolled back: what it holds afterwards is plain Python."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_code_tables()
+        township = OrgUnit(code=MINGYANG, name="明阳镇", level=OrgUnit.Level.TOWNSHIP)
+        township.path = township.compute_path()
+        township.save()
+        built = _Lookups(township).tables
+        transaction.set_rollback(True)
+    return built
 
 
 @pytest.mark.parametrize(("table", "code", "synonym"), SHIPPED, ids=[f"{t}-{s}" for t, _c, s in SHIPPED])
-def test_each_synonym_resolves_to_its_code(lookups, table, code, synonym):
-    assert match_code(synonym, lookups.tables[table]) == code
-    assert match_code(f" {synonym} ", lookups.tables[table]) == code
+def test_each_synonym_resolves_to_its_code(tables, table, code, synonym):
+    assert match_code(synonym, tables[table]) == code
+    assert match_code(f" {synonym} ", tables[table]) == code
 
 
 def test_loading_is_idempotent_and_keeps_synonyms_added_in_the_admin(reference):
@@ -69,9 +79,10 @@ def test_a_synonym_must_name_a_code_of_its_table(reference):
 
 
 def test_a_synonym_standing_for_two_values_is_ambiguous_in_the_import(reference):
-    CodeSynonym.objects.create(table="education", code="41", synonym="大专")  # 大专 is 31 already
+    # A synonym spelled as another value's name: the two values it may mean are named.
+    CodeSynonym.objects.create(table="education", code="41", synonym="大学专科毕业")
     with pytest.raises(ValueError, match="大学专科毕业、中等专科毕业"):
-        match_code("大专", _Lookups(reference[MINGYANG]).tables["education"])
+        match_code("大学专科毕业", _Lookups(reference[MINGYANG]).tables["education"])
 
 
 def test_the_admin_lists_and_edits_synonyms(client, system_admin):
