@@ -8,7 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cadre_pool.models import Education, Ethnicity, OrgUnit, PoliticalStatus
+from cadre_pool.models import Degree, Education, Ethnicity, OrgUnit, PoliticalStatus
 from candidates.models import SkillTag, SourceCategory
 
 
@@ -22,9 +22,11 @@ def _columns(township: OrgUnit) -> list[tuple[str, int, list[str] | None]]:
         ("性别", 6, ["男", "女"]),
         ("民族", 8, [e.name for e in Ethnicity.objects.all()]),
         ("出生年月", 10, None),
+        ("籍贯", 12, None),
         ("政治面貌", 12, [p.short_name or p.name for p in PoliticalStatus.objects.all()]),
         ("入党时间", 10, None),
         ("学历", 14, [e.name for e in Education.objects.filter(parent__isnull=False)]),
+        ("学位", 10, [d.name for d in Degree.objects.filter(parent__isnull=True)]),
         ("毕业院校及专业", 20, None),
         ("公民身份号码", 22, None),
         ("联系电话", 14, None),

@@ -125,7 +125,7 @@ def import_preview(request, pk):
     batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("township"), pk=pk)
     rows = batch.summary.get("rows", [])
     counts = {outcome: sum(r["outcome"] == outcome for r in rows) for outcome in OUTCOMES}
-    counts["warned"] = sum(bool(r.get("incomplete") or r.get("warnings")) for r in rows)
+    counts["warned"] = sum(r["outcome"] in ("new", "update") and bool(r.get("incomplete")) for r in rows)
     counts["people"] = counts["new"] + counts["update"] + counts["error"]
     return render(
         request,
