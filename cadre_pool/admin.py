@@ -9,6 +9,7 @@ from cadre_pool.auth import unlock
 from cadre_pool.forms import HygienicModelForm, TextHygieneMixin
 from cadre_pool.models import (
     AuditAction,
+    CodeSynonym,
     Degree,
     Education,
     Ethnicity,
@@ -133,6 +134,16 @@ class CodeTableAdmin(RoleScopedAdmin):
 
 for code_model in (Gender, Ethnicity, PoliticalStatus, Education, Degree, HealthStatus):
     admin.site.register(code_model, CodeTableAdmin)
+
+
+@admin.register(CodeSynonym)
+class CodeSynonymAdmin(RoleScopedAdmin):
+    """The short and common names that imports accept for code-table values."""
+
+    list_display = ["synonym", "table", "code"]
+    list_filter = ["table"]
+    search_fields = ["synonym", "code"]
+    can_delete = True
 
 
 @admin.register(LoginLock)

@@ -1,6 +1,10 @@
 """Organisation units, users and roles, and the national code tables."""
 
+import re
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
@@ -277,6 +281,66 @@ class HealthStatus(CodeTableEntry):
     class Meta(CodeTableEntry.Meta):
         verbose_name = _("health (GB/T 2261.3)")
         verbose_name_plural = _("health statuses (GB/T 2261.3)")
+
+
+class CodeSynonym(models.Model):
+    """A short or common name that people write for a code-table value ("大专" for 大学专科毕业).
+
+    Imports match a value by its code, its name, its short name and these synonyms. Source
+    categories are choices of the candidate file, not a table here, so `code` is checked by the
+    importer rather than by a foreign key.
+    """
+
+    class Table(models.TextChoices):
+        GENDER = "gender", _("gender")
+        ETHNICITY = "ethnicity", _("ethnicity")
+        POLITICAL_STATUS = "political_status", _("political status")
+        EDUCATION = "education", _("education")
+        DEGREE = "degree", _("degree")
+        HEALTH = "health", _("health")
+        SOURCE_CATEGORY = "source_category", _("source category")
+
+    table = models.CharField(_("code table"), max_length=30, choices=Table)
+    code = models.CharField(_("code"), max_length=30)
+    synonym = models.CharField(_("synonym"), max_length=50)
+
+    class Meta:
+        verbose_name = _("code-table synonym")
+        verbose_name_plural = _("code-table synonyms")
+        ordering = ["table", "code", "synonym"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "synonym"],
+                name="codesynonym_unique_per_table",
+                violation_error_message=_("This synonym already stands for a value of this table."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.synonym} → {self.code}"
+
+    def clean(self):
+        super().clean()
+        # Compared as the importer compares cells: full-width forms folded, spaces dropped.
+        self.synonym = re.sub(r"\s+", "", unicodedata.normalize("NFKC", self.synonym or ""))
+        model = CODE_SYNONYM_TABLES.get(self.table)
+        if model is not None and self.code and not model.objects.filter(code=self.code).exists():
+            raise ValidationError(
+                {
+                    "code": _("%(table)s has no code “%(code)s”.")
+                    % {"table": self.get_table_display(), "code": self.code}
+                }
+            )
+
+
+CODE_SYNONYM_TABLES = {
+    CodeSynonym.Table.GENDER: Gender,
+    CodeSynonym.Table.ETHNICITY: Ethnicity,
+    CodeSynonym.Table.POLITICAL_STATUS: PoliticalStatus,
+    CodeSynonym.Table.EDUCATION: Education,
+    CodeSynonym.Table.DEGREE: Degree,
+    CodeSynonym.Table.HEALTH: HealthStatus,
+}
 
 
 class ExportQuerySet(ScopedQuerySet):

@@ -7,10 +7,21 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cadre_pool.models import Degree, Education, Ethnicity, Gender, HealthStatus, OrgUnit, PoliticalStatus
+from cadre_pool.models import (
+    CODE_SYNONYM_TABLES,
+    CodeSynonym,
+    Degree,
+    Education,
+    Ethnicity,
+    Gender,
+    HealthStatus,
+    OrgUnit,
+    PoliticalStatus,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_DIVISIONS_FILE = DATA_DIR / "enyang_511903_divisions.csv"
+CODE_SYNONYMS_FILE = DATA_DIR / "code_synonyms.csv"
 
 CODE_TABLE_FILES = {
     Gender: "gbt2261_1_gender.csv",
@@ -59,7 +70,28 @@ def load_code_tables() -> dict[str, int]:
                 },
             )
         counts[model._meta.model_name] = len(rows)
+    counts[CodeSynonym._meta.model_name] = load_code_synonyms(CODE_SYNONYMS_FILE)
     return counts
+
+
+def load_code_synonyms(path: Path) -> int:
+    """Create or update the shipped synonyms (table, code, synonym); synonyms added in the admin stay.
+
+    A shipped synonym is reset to its shipped code on every load, as the national tables are.
+    """
+    rows = _read_csv(path)
+    known = {table: set(model.objects.values_list("code", flat=True)) for table, model in CODE_SYNONYM_TABLES.items()}
+    problems = [
+        f"第 {number} 行：{row['table']} 没有代码“{row['code']}”"
+        for number, row in enumerate(rows, start=2)
+        if row["table"] not in CodeSynonym.Table.values
+        or (row["table"] in known and row["code"] not in known[row["table"]])
+    ]
+    if problems:
+        raise ValidationError(problems)
+    for row in rows:
+        CodeSynonym.objects.update_or_create(table=row["table"], synonym=row["synonym"], defaults={"code": row["code"]})
+    return len(rows)
 
 
 def load_divisions(path: Path | str) -> dict[str, int]:

@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.models import PARTY_MEMBER_CODES
 
+# Graduates of a doctorate, a master's or a bachelor's course (GB/T 4658) normally hold a degree;
+# 专科 and lower, and those who did not finish, do not.
+DEGREE_EDUCATION_CODES = frozenset({"11", "14", "21"})
+
 
 @dataclass(frozen=True)
 class Check:
@@ -29,6 +33,18 @@ CHECKS = (
         label=_("party entry date"),
         missing=Q(political_status_id__in=PARTY_MEMBER_CODES, party_entry_date__isnull=True),
         is_missing=lambda c: c.political_status_id in PARTY_MEMBER_CODES and c.party_entry_date is None,
+    ),
+    Check(
+        field="phone",
+        label=_("mobile phone"),
+        missing=Q(phone=""),
+        is_missing=lambda c: not c.phone,
+    ),
+    Check(
+        field="degree",
+        label=_("degree"),
+        missing=Q(education_id__in=DEGREE_EDUCATION_CODES, degree__isnull=True),
+        is_missing=lambda c: c.education_id in DEGREE_EDUCATION_CODES and c.degree_id is None,
     ),
     Check(
         field="native_place",

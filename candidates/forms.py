@@ -183,6 +183,15 @@ class CandidateForm(TextHygieneMixin, MaskedOnEditMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # A file may be saved without a party entry date (an imported roster often lacks it, and the
+        # file is then incomplete); whoever edits it here is asked for it.
+        status = cleaned.get("political_status")
+        entry_missing = not cleaned.get("party_entry_date") and "party_entry_date" not in self.errors
+        if status is not None and status.is_party_member and entry_missing:
+            self.add_error(
+                "party_entry_date",
+                forms.ValidationError(_("Party members need a party entry date."), code="party_entry_required"),
+            )
         number = cleaned.get("id_number")
         self._id_valid = False
         if number:

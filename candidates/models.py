@@ -294,7 +294,9 @@ class Candidate(FastChoiceLabels, models.Model):
     ethnicity = models.ForeignKey(Ethnicity, verbose_name=_("ethnicity"), on_delete=models.PROTECT, db_index=False)
     birth_date = models.DateField(_("birth date"))
     id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
-    phone = models.CharField(_("mobile phone"), max_length=11)
+    # A roster often lacks a phone for people working away: the file is then incomplete
+    # (candidates.completeness), and the edit form asks for it.
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True)
     political_status = models.ForeignKey(
         PoliticalStatus, verbose_name=_("political status"), on_delete=models.PROTECT, db_index=False
     )
@@ -481,10 +483,6 @@ class Candidate(FastChoiceLabels, models.Model):
                     code="too_young",
                     params={"age": settings.CANDIDATE_MIN_AGE},
                 )
-            )
-        if self.political_status_id in PARTY_MEMBER_CODES and not self.party_entry_date:
-            errors.setdefault("party_entry_date", []).append(
-                ValidationError(_("Party members need a party entry date."), code="party_entry_required")
             )
         if self.political_status_id and self.political_status_id not in PARTY_MEMBER_CODES and self.party_entry_date:
             errors.setdefault("party_entry_date", []).append(

@@ -15,12 +15,18 @@ from cadre_pool.excel import Column, Table, workbook_bytes
 from cadre_pool.exports import xlsx_response
 from cadre_pool.models import OrgUnit
 from candidates.import_template import template_bytes
-from candidates.importing import FileRejected, ImportReport, run_import
+from candidates.importing import FileRejected, ImportReport, read_rows, run_import
 from candidates.models import ImportBatch
 
 
+class TownshipChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # The division code beside the name: `import_candidates --township` accepts either.
+        return f"{obj}（{obj.code}）"
+
+
 class UploadForm(forms.Form):
-    township = forms.ModelChoiceField(label=gettext_lazy("township"), queryset=OrgUnit.objects.none())
+    township = TownshipChoiceField(label=gettext_lazy("township"), queryset=OrgUnit.objects.none())
     file = forms.FileField(
         label=gettext_lazy("Excel workbook (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
@@ -49,8 +55,24 @@ def _summary(report: ImportReport) -> dict:
     return {
         "file_hash": report.file_hash,
         "committed": report.committed,
-        "rows": [{"row": r.row, "name": r.name, "outcome": r.outcome, "errors": r.errors} for r in report.rows],
+        "header_rows": report.header_rows,
+        "notes": report.notes,
+        "rows": [
+            {
+                "row": r.row,
+                "name": r.name,
+                "outcome": r.outcome,
+                "errors": r.errors,
+                "warnings": r.warnings,
+                "reason": r.reason,
+                "incomplete": r.incomplete,
+            }
+            for r in report.rows
+        ],
     }
+
+
+OUTCOMES = ("new", "update", "error", "skipped")
 
 
 @access(WRITERS)
@@ -102,8 +124,14 @@ def _max_bytes() -> int:
 def import_preview(request, pk):
     batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("township"), pk=pk)
     rows = batch.summary.get("rows", [])
-    counts = {outcome: sum(r["outcome"] == outcome for r in rows) for outcome in ("new", "update", "error")}
-    return render(request, "candidates/import_preview.html", {"batch": batch, "rows": rows, "counts": counts})
+    counts = {outcome: sum(r["outcome"] == outcome for r in rows) for outcome in OUTCOMES}
+    counts["warned"] = sum(r["outcome"] in ("new", "update") and bool(r.get("incomplete")) for r in rows)
+    counts["people"] = counts["new"] + counts["update"] + counts["error"]
+    return render(
+        request,
+        "candidates/import_preview.html",
+        {"batch": batch, "rows": rows, "counts": counts, "notes": batch.summary.get("notes", [])},
+    )
 
 
 @require_POST
@@ -128,6 +156,12 @@ def import_confirm(request, pk):
             _("Imported: %(new)d new files, %(update)d updated.")
             % {"new": report.count("new"), "update": report.count("update")},
         )
+        if any(r.incomplete for r in report.rows):
+            messages.warning(
+                request,
+                _("%(count)d imported files are incomplete: the notes and rows below say what is missing.")
+                % {"count": sum(r.incomplete for r in report.rows)},
+            )
     else:
         messages.error(request, _("Nothing was imported: the rows below have errors."))
     batch.save(update_fields=["summary", "status"])
@@ -136,23 +170,59 @@ def import_confirm(request, pk):
 
 @access(WRITERS)
 def import_errors(request, pk):
+    """The rows with errors as the user wrote them, their header above them and a message column beside."""
     batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
-    errors = [
-        (row["row"], row["name"], column, reason)
+    problems = {
+        row["row"]: "；".join(message for _column, message in row["errors"])
         for row in batch.summary.get("rows", [])
-        for column, reason in row["errors"]
-    ]
+        if row["errors"]
+    }
+    header_rows = batch.summary.get("header_rows", [])
+    sheet = _stored_rows(batch) if problems else []
+    width = max((len(sheet[n - 1]) for n in [*header_rows, *problems] if n - 1 < len(sheet)), default=0)
+    headings = _headings([sheet[n - 1] for n in header_rows if n - 1 < len(sheet)], width)
+    rows = [(n, sheet[n - 1] if n - 1 < len(sheet) else (), problems[n]) for n in sorted(problems)]
     table = Table(
         sheet=_("Errors"),
         title=_("Errors in %(file)s") % {"file": batch.original_name},
         subtitle=_("Checked %(time)s; fix these rows and upload the workbook again.")
         % {"time": timezone.localtime(batch.created_at).strftime("%Y-%m-%d %H:%M")},
         columns=[
-            Column("row", _("Row"), 8, lambda e: e[0]),
-            Column("name", _("Name"), 12, lambda e: e[1]),
-            Column("column", _("Column"), 16, lambda e: e[2]),
-            Column("reason", _("Reason"), 60, lambda e: e[3]),
+            Column("row", _("Row"), 8, lambda r: r[0]),
+            *(
+                Column(f"c{index}", heading, 14, lambda r, index=index: r[1][index] if index < len(r[1]) else None)
+                for index, heading in enumerate(headings)
+            ),
+            Column("reason", _("Problems"), 60, lambda r: r[2]),
         ],
-        rows=errors,
+        rows=rows,
     )
     return xlsx_response(workbook_bytes(table), "import-errors.xlsx")
+
+
+def _stored_rows(batch: ImportBatch) -> list[tuple]:
+    """The stored workbook's rows; none when the file is gone or no longer reads (the list still has the messages)."""
+    try:
+        with batch.file.open("rb") as handle:
+            return read_rows(handle.read())
+    except (OSError, FileRejected):
+        return []
+
+
+def _headings(header_rows: list[tuple], width: int) -> list[str]:
+    """One heading per column from the header's rows, a merged group heading before its sub-heading."""
+
+    def cell(row, index):
+        value = row[index] if index < len(row) else None
+        return "" if value is None else str(value).strip()
+
+    headings, carried = [], ""
+    for index in range(width):
+        parts = [cell(row, index) for row in header_rows]
+        if len(parts) == 2:
+            if parts[0]:
+                carried = parts[0]
+            elif parts[1]:
+                parts[0] = carried  # the merged cell above covers this column
+        headings.append(" ".join(dict.fromkeys(part for part in parts if part)))
+    return headings

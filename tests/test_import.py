@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from candidates.identity import id_check_char
 from candidates.importing import FileRejected, run_import
 from candidates.models import Candidate, ImportBatch
+from candidates.services import create_candidate
 from tests.conftest import GUANGONG, MINGYANG
 from tests.factories import CandidateFactory
 from tests.test_normalise import exactly_representable_id
@@ -300,7 +301,7 @@ def test_upload_preview_confirm_and_error_list(client, organiser, reference, set
     batch = ImportBatch.objects.get()
     assert response["Location"] == reverse("candidates:import_preview", args=[batch.pk])
     preview = client.get(response["Location"])
-    assert "缺少姓名" in preview.text
+    assert "姓名为空。" in preview.text
     errors = load_workbook(io.BytesIO(client.get(reverse("candidates:import_errors", args=[batch.pk])).content)).active
     assert [row[0] for row in errors.iter_rows(min_row=4, values_only=True)] == [5]
     client.post(reverse("candidates:import_confirm", args=[batch.pk]))
@@ -337,3 +338,49 @@ def test_command_line_import(district_staff, reference, tmp_path):
     assert not Candidate.objects.exists()
     call_command("import_candidates", str(path), "--township", reference[MINGYANG].code)
     assert Candidate.objects.filter(township=reference[MINGYANG]).count() == 2
+
+
+def test_a_party_member_without_an_entry_date_is_filed_but_the_form_asks_for_it(client, organiser, reference):
+    fields = {
+        "name": "缺入党时间",
+        "id_number": valid_id("19900501", 611),
+        "gender_id": "1",
+        "ethnicity_id": "01",
+        "birth_date": datetime.date(1990, 5, 1),
+        "phone": "",
+        "political_status_id": "01",
+        "education_id": "21",
+        "source_category": "veteran",
+    }
+    candidate = create_candidate(actor=organiser, township=reference[MINGYANG], fields=fields)
+    assert (candidate.party_entry_date, candidate.phone) == (None, "")
+    client.force_login(organiser)
+    page = client.post(
+        reverse("candidates:edit", args=[candidate.pk]),
+        {
+            "version": candidate.version,
+            "name": candidate.name,
+            "id_number": "",
+            "phone": "13900004444",
+            "gender": "1",
+            "ethnicity": "01",
+            "birth_date": "1990-05-01",
+            "political_status": "01",
+            "party_entry_date": "",
+            "education": "21",
+            "source_category": "veteran",
+        },
+    )
+    assert page.status_code == 200 and "党员须填写入党时间" in page.text
+    candidate.refresh_from_db()
+    assert candidate.version == 1
+
+
+def test_the_township_code_is_shown_where_staff_and_organisers_see_the_township(client, district_staff, organiser):
+    township = organiser.unit
+    client.force_login(district_staff)
+    page = client.get(reverse("candidates:coverage"), {"township": township.pk})
+    assert f"明阳镇 · 区划代码 {township.code}" in page.text
+    assert f"明阳镇（{township.code}）" in client.get(reverse("candidates:import")).text
+    client.force_login(organiser)
+    assert f"明阳镇 · 区划代码 {township.code}" in client.get(reverse("candidates:import")).text

@@ -77,8 +77,8 @@ def test_organiser_round_trips_excel(page, live_server, organiser, reference, sc
     page.locator("#id_file").set_input_files(str(filled))
     page.get_by_role("button", name="检查工作簿").click()
     expect(page.get_by_test_id("import-counts")).to_contain_text("新建 2")
-    page.get_by_role("button", name="导入全部 2 行").click()
-    expect(page.get_by_role("alert")).to_contain_text("新建档案 2 份")
+    page.get_by_role("button", name="导入全部 2 人").click()
+    expect(page.get_by_role("alert").first).to_contain_text("新建档案 2 份")
     screenshot("import-done")
     assert Candidate.objects.filter(name__startswith="模板", township=reference[MINGYANG]).count() == 2
 
