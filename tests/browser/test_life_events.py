@@ -63,6 +63,8 @@ def test_promotion_ends_mentors_post_and_secondments(
         period_end=today,
         due_date=today + datetime.timedelta(days=10),
     )
+    # District staff follow up reviews once they are overdue.
+    type(review_round).objects.filter(pk=review_round.pk).update(due_date=today - datetime.timedelta(days=1))
 
     log_in(page, live_server, "district")
     page.goto(f"{live_server.url}/candidates/{person.pk}/")
