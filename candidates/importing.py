@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from cadre_pool.org_choices import code_table
 from candidates import workbook
 from candidates.completeness import CHECKS, missing_information
 from candidates.identity import MOBILE_PATTERN, id_birth_date, id_gender_code, validate_id_number
-from candidates.models import Candidate, SkillTag, SourceCategory
+from candidates.models import Candidate, ImportBatch, SkillTag, SourceCategory
 from candidates.normalise import (
     HEADER_ALIASES,
     AmbiguousDate,
@@ -91,6 +92,67 @@ class ImportReport:
 
     def count(self, outcome: str) -> int:
         return sum(r.outcome == outcome for r in self.rows)
+
+    def as_summary(self) -> dict:
+        """What the batch keeps of the report, for its preview and error pages."""
+        return {
+            "file_hash": self.file_hash,
+            "committed": self.committed,
+            "header_rows": self.header_rows,
+            "notes": self.notes,
+            "rows": [
+                {
+                    "row": r.row,
+                    "name": r.name,
+                    "outcome": r.outcome,
+                    "errors": r.errors,
+                    "warnings": r.warnings,
+                    "reason": r.reason,
+                    "incomplete": r.incomplete,
+                }
+                for r in self.rows
+            ],
+        }
+
+
+class AlreadyConfirmed(Exception):
+    """The batch was confirmed before (a second click, a second tab): nothing is imported again."""
+
+    def __init__(self, batch):
+        super().__init__(_("This workbook was already imported; nothing was imported again."))
+        self.batch = batch
+
+
+def preview_import(*, actor, township: OrgUnit, content: bytes, original_name: str) -> tuple[ImportBatch, ImportReport]:
+    """Check a workbook as a real import would and keep it, with its report, as a batch to confirm."""
+    report = run_import(actor=actor, content=content, township=township, commit=False)
+    batch = ImportBatch(
+        owner=actor,
+        township=township,
+        original_name=original_name[:200],
+        file_hash=report.file_hash,
+        summary=report.as_summary(),
+    )
+    batch.file.save(f"{report.file_hash}.xlsx", ContentFile(content), save=False)
+    batch.save()
+    return batch, report
+
+
+def confirm_import(*, actor, batch_id: int) -> tuple[ImportBatch, ImportReport]:
+    """Import a previewed batch, once: the batch is locked for the import, and a batch already
+    imported (a double click, two tabs, two requests at the same moment) raises AlreadyConfirmed."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=batch_id)
+        if batch.status != ImportBatch.Status.PREVIEWED:
+            raise AlreadyConfirmed(batch)
+        with batch.file.open("rb") as handle:
+            content = handle.read()
+        report = run_import(actor=actor, content=content, township=batch.township, commit=True)
+        batch.summary = report.as_summary()
+        if report.committed:
+            batch.status = ImportBatch.Status.IMPORTED
+        batch.save(update_fields=["summary", "status"])
+    return batch, report
 
 
 def read_rows(content: bytes) -> list[tuple]:

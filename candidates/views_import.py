@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +14,7 @@ from cadre_pool.excel import Column, Table, workbook_bytes
 from cadre_pool.exports import xlsx_response
 from cadre_pool.models import OrgUnit
 from candidates.import_template import template_bytes
-from candidates.importing import FileRejected, ImportReport, read_rows, run_import
+from candidates.importing import AlreadyConfirmed, FileRejected, confirm_import, preview_import, read_rows
 from candidates.models import ImportBatch
 
 
@@ -51,27 +50,6 @@ def _township(request, form=None):
     return get_object_or_404(OrgUnit.objects.townships().visible_to(request.user), pk=pk) if pk.isdigit() else None
 
 
-def _summary(report: ImportReport) -> dict:
-    return {
-        "file_hash": report.file_hash,
-        "committed": report.committed,
-        "header_rows": report.header_rows,
-        "notes": report.notes,
-        "rows": [
-            {
-                "row": r.row,
-                "name": r.name,
-                "outcome": r.outcome,
-                "errors": r.errors,
-                "warnings": r.warnings,
-                "reason": r.reason,
-                "incomplete": r.incomplete,
-            }
-            for r in report.rows
-        ],
-    }
-
-
 OUTCOMES = ("new", "update", "error", "skipped")
 
 
@@ -93,20 +71,13 @@ def import_upload(request):
         # Read at most one byte past the limit: check_file refuses anything larger.
         content = upload.read(_max_bytes() + 1)
         try:
-            report = run_import(actor=request.user, content=content, township=township, commit=False)
+            batch, _report = preview_import(
+                actor=request.user, township=township, content=content, original_name=upload.name
+            )
         except FileRejected as exc:
             form.add_error("file", exc)
             status = 400
         else:
-            batch = ImportBatch(
-                owner=request.user,
-                township=township,
-                original_name=upload.name[:200],
-                file_hash=report.file_hash,
-                summary=_summary(report),
-            )
-            batch.file.save(f"{report.file_hash}.xlsx", ContentFile(content), save=False)
-            batch.save()
             return redirect("candidates:import_preview", pk=batch.pk)
     if request.method == "POST" and form.errors:
         status = 400  # an empty or missing file is as bad a request as a hostile one
@@ -137,20 +108,17 @@ def import_preview(request, pk):
 @require_POST
 @access(WRITERS)
 def import_confirm(request, pk):
-    batch = get_object_or_404(
-        ImportBatch.objects.visible_to(request.user).filter(status=ImportBatch.Status.PREVIEWED), pk=pk
-    )
-    with batch.file.open("rb") as handle:
-        content = handle.read()
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
     try:
-        report = run_import(actor=request.user, content=content, township=batch.township, commit=True)
+        batch, report = confirm_import(actor=request.user, batch_id=batch.pk)
+    except AlreadyConfirmed as exc:
+        messages.info(request, str(exc))
+        return redirect("candidates:import_preview", pk=batch.pk)
     except FileRejected as exc:
         # The stored file passed these checks at upload; it can only fail now if it changed on disk.
         messages.error(request, " ".join(exc.messages))
         return redirect("candidates:import_preview", pk=batch.pk)
-    batch.summary = _summary(report)
     if report.committed:
-        batch.status = ImportBatch.Status.IMPORTED
         messages.success(
             request,
             _("Imported: %(new)d new files, %(update)d updated.")
@@ -164,7 +132,6 @@ def import_confirm(request, pk):
             )
     else:
         messages.error(request, _("Nothing was imported: the rows below have errors."))
-    batch.save(update_fields=["summary", "status"])
     return redirect("candidates:import_preview", pk=batch.pk)
 
 
