@@ -2,11 +2,14 @@
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from candidates.models import Candidate
 from tests.conftest import QILONGSHAN, XINAN
 from tests.test_candidate_forms import _post_data
+
+pytestmark = [pytest.mark.reliability]
 
 
 def _admin_form_data(page: str) -> dict:
@@ -25,7 +28,7 @@ def _admin_form_data(page: str) -> dict:
 
 
 def test_an_admin_save_over_a_newer_app_save_is_refused(
-    client, district_staff, organiser, reference, mingyang_candidate
+    client, district_staff, organiser, reference, mingyang_candidate, reliability
 ):
     admin_url = reverse("admin:candidates_candidate_change", args=[mingyang_candidate.pk])
     client.force_login(district_staff)
@@ -44,6 +47,8 @@ def test_an_admin_save_over_a_newer_app_save_is_refused(
     assert response.status_code == 200
     assert "Someone else saved this file" in response.text or "有人在您打开后保存了" in response.text
     candidate = Candidate.objects.get(pk=mingyang_candidate.pk)
+    lost = int(candidate.notes != "组织委员的修改")
+    reliability("lost updates: admin save over an app save", tried=1, refused=1 - lost, lost=lost)
     assert (candidate.notes, candidate.version) == ("组织委员的修改", 2)
 
     fresh = _admin_form_data(client.get(admin_url).text)
@@ -62,7 +67,7 @@ def test_an_out_of_scope_village_in_the_admin_is_a_form_error(client, organiser,
     assert Candidate.objects.get(pk=mingyang_candidate.pk).target_village_id == reference[QILONGSHAN].pk
 
 
-def test_every_admin_form_refuses_a_save_over_a_newer_one(client, system_admin, reference):
+def test_every_admin_form_refuses_a_save_over_a_newer_one(client, system_admin, reference, reliability):
     from cadre_pool.models import OrgUnit
 
     village = reference[QILONGSHAN]
@@ -72,6 +77,8 @@ def test_every_admin_form_refuses_a_save_over_a_newer_one(client, system_admin, 
     assert seen["seen_state"]
     OrgUnit.objects.filter(pk=village.pk).update(short_name="另一人改的简称")  # someone else saves meanwhile
     response = client.post(url, {**seen, "name": "骑龙山村（改）", "_save": "Save"})
+    lost = int(OrgUnit.objects.get(pk=village.pk).short_name != "另一人改的简称")
+    reliability("lost updates: admin save over another save", tried=1, refused=1 - lost, lost=lost)
     assert response.status_code == 200
     assert OrgUnit.objects.get(pk=village.pk).name == village.name
     fresh = _admin_form_data(client.get(url).text)

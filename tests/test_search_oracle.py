@@ -15,6 +15,8 @@ from tests.factories import CandidateFactory
 ID_NUMBER = "511902198612030518"
 PHONE = "13812345678"
 
+pytestmark = [pytest.mark.reliability]
+
 
 def found(client, url, q):
     response = client.get(url, {"q": q})

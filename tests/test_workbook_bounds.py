@@ -17,6 +17,8 @@ import pytest
 
 from candidates.workbook import FileRejected, check_file, read_rows
 
+pytestmark = [pytest.mark.reliability]
+
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
