@@ -60,6 +60,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     political_status_id = "13"
     party_entry_date = None
     education_id = "21"
+    degree_id = "4"  # 学士: a graduate's file holds the degree (candidates.completeness)
     native_place = "四川巴中"  # a complete file (candidates.completeness) unless a test says otherwise
     source_category = SourceCategory.COLLEGE_GRADUATE
     village = None
