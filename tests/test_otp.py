@@ -8,6 +8,7 @@ import segno
 import time_machine
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,9 @@ from cadre_pool import otp
 from cadre_pool.models import AuditEvent, OTPDevice
 
 PASSWORD = "Test-Pass-2026"
+# Session, user, device and what the page shows of them: a fixed cost.
+SETUP_QUERIES = 5
+VERIFY_QUERIES = 4
 
 
 @pytest.fixture
@@ -224,3 +228,19 @@ def test_the_migration_keeps_enrolled_authenticators_working(district_staff):
     assert device.secret == clear
     assert clear not in device.encrypted_secret
     assert otp.verify_code(user, otp.code_at(clear, otp.current_step()))
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return sum(1 for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"])
+
+
+def test_the_second_factor_pages_keep_their_query_budget(client, require_staff, district_staff):
+    _sign_in(client, "district")
+    client.get(reverse("otp_setup"))
+    assert _queries(client, reverse("otp_setup")) == SETUP_QUERIES
+    client.post(reverse("otp_setup"), {"code": _code(district_staff)})
+    client.post(reverse("logout"))
+    _sign_in(client, "district")
+    assert _queries(client, reverse("otp_verify")) == VERIFY_QUERIES
