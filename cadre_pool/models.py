@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from cryptography.fernet import Fernet
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 from cadre_pool.scoping import ScopedQuerySet
 from cadre_pool.storage import private_storage
@@ -515,11 +518,19 @@ class LoginLock(models.Model):
     is_locked.short_description = _("locked")
 
 
-class OTPDevice(models.Model):
-    """A user's TOTP authenticator (S5). Unconfirmed until the first correct code."""
+class OTPDevice(ThrottlingMixin, Device):
+    """A user's TOTP authenticator (S5). Unconfirmed until the first correct code.
+
+    django-otp's abstract device gives the verification protocol and its throttling (a wrong code
+    doubles the wait before the next try); the secret is kept Fernet-encrypted (cadre_pool.otp).
+    """
 
     user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="otp_device")
-    secret = models.CharField(_("secret key"), max_length=64)
+    # One authenticator per user, and confirmed_at says both whether and when: Device's name and
+    # confirmed flag would only repeat that.
+    name = None
+    confirmed = None
+    encrypted_secret = models.TextField()
     # The last time step whose code was accepted: that code and every older one are refused from then on.
     last_step = models.BigIntegerField(_("last time step used"), default=0)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -531,6 +542,19 @@ class OTPDevice(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    @property
+    def secret(self) -> str:
+        """The base32 secret, decrypted with OTP_ENCRYPTION_KEY (InvalidToken if the key changed)."""
+        return Fernet(settings.OTP_ENCRYPTION_KEY).decrypt(self.encrypted_secret.encode()).decode()
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.encrypted_secret = Fernet(settings.OTP_ENCRYPTION_KEY).encrypt(value.encode()).decode()
+
+    def get_throttle_factor(self):
+        # While enrolling, the secret is on the user's screen: there is nothing to guess.
+        return settings.OTP_THROTTLE_FACTOR if self.confirmed_at is not None else 0
 
 
 class RecoveryCode(models.Model):

@@ -1,30 +1,37 @@
 """Optional second factor (S5): TOTP (RFC 6238, SHA-1, 6 digits, 30 s) and one-time recovery codes.
 
-Our own forty lines instead of django-otp: the device, the code check (one step of clock drift
-either way) and the replay guard (a code, or any older one, is accepted once) are all we need.
-Roles listed in `REQUIRE_2FA_ROLES` reach no page after a password-only sign-in until they enrol
-or enter a code (`OTPRequiredMiddleware`).
+django-otp does the code arithmetic (`django_otp.oath`) and the throttling (`ThrottlingMixin` on
+`OTPDevice`); segno draws the enrolment QR code. What stays ours: one authenticator per user with its
+secret encrypted at rest, and recovery codes kept as password hashes (django-otp's static tokens are
+stored in clear). Roles listed in `REQUIRE_2FA_ROLES` reach no page after a password-only sign-in until
+they enrol or enter a code (`OTPRequiredMiddleware`).
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
+import datetime
+import logging
 import secrets
-import struct
 import time
 from urllib.parse import quote
 
+import segno
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django_otp.oath import TOTP, hotp
 
 from cadre_pool.models import OTPDevice, RecoveryCode
 
+logger = logging.getLogger(__name__)
+
 STEP_SECONDS = 30
 DIGITS = 6
+TOLERANCE_STEPS = 1  # one step of clock drift either way
 SESSION_VERIFIED = "cadre_otp_verified"
 RECOVERY_CODES = 10
 
@@ -33,12 +40,12 @@ def new_secret() -> str:
     return base64.b32encode(secrets.token_bytes(20)).decode("ascii")
 
 
+def _totp(secret: str) -> TOTP:
+    return TOTP(base64.b32decode(secret), step=STEP_SECONDS, digits=DIGITS)
+
+
 def code_at(secret: str, step: int) -> str:
-    key = base64.b32decode(secret)
-    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 10**DIGITS:0{DIGITS}d}"
+    return f"{hotp(base64.b32decode(secret), step, digits=DIGITS):0{DIGITS}d}"
 
 
 def current_step(now: float | None = None) -> int:
@@ -51,34 +58,62 @@ def provisioning_uri(device: OTPDevice) -> str:
     return f"otpauth://totp/{issuer}:{account}?secret={device.secret}&issuer={issuer}&digits={DIGITS}&period={STEP_SECONDS}"
 
 
+def qr_svg(uri: str) -> SafeString:
+    """The URI as an inline SVG QR code: paths and presentation attributes only, no style, so the
+    Content Security Policy (style-src 'self') lets it through."""
+    return mark_safe(segno.make(uri, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff"))  # noqa: S308 - segno's own markup
+
+
 def required_for(user) -> bool:
     return user.is_authenticated and user.role in settings.REQUIRE_2FA_ROLES
 
 
+def throttled_until(user) -> datetime.datetime | None:
+    """When the next code may be tried after wrong ones in a row, or None if it may be tried now."""
+    device = OTPDevice.objects.filter(user=user).first()
+    if device is None:
+        return None
+    allowed, details = device.verify_is_allowed()
+    return None if allowed else details["locked_until"]
+
+
 def verify_code(user, code: str) -> bool:
-    """True when `code` is the user's current TOTP (±1 step) not used before, or an unused recovery code."""
+    """True when `code` is the user's current TOTP (±1 step) not used before, or an unused recovery code.
+
+    A wrong code makes the next try wait (1, 2, 4 ... seconds); while waiting, every code is refused."""
     code = "".join((code or "").split())
     with transaction.atomic():
         device = OTPDevice.objects.select_for_update().filter(user=user).first()
-        if device is None:
+        if device is None or not device.verify_is_allowed()[0]:
             return False
-        if code.isdigit() and len(code) == DIGITS:
-            now = current_step()
-            for step in (now - 1, now, now + 1):
-                if step > device.last_step and hmac.compare_digest(code_at(device.secret, step), code):
-                    device.last_step = step
-                    if device.confirmed_at is None:
-                        device.confirmed_at = timezone.now()
-                    device.save(update_fields=["last_step", "confirmed_at"])
-                    return True
+        if _matches(device, code):
+            device.throttle_reset(commit=False)
+            device.save()
+            return True
+        device.throttle_increment(commit=True)
+    return False
+
+
+def _matches(device: OTPDevice, code: str) -> bool:
+    if code.isdigit() and len(code) == DIGITS:
+        try:
+            totp = _totp(device.secret)
+        except InvalidToken:
+            logger.error("The TOTP secret of user %s does not decrypt: was OTP_ENCRYPTION_KEY changed?", device.user_id)
             return False
+        if not totp.verify(int(code), tolerance=TOLERANCE_STEPS, min_t=device.last_step + 1):
+            return False
+        device.last_step = totp.t()
         if device.confirmed_at is None:
-            return False
-        for recovery in RecoveryCode.objects.select_for_update().filter(user=user, used_at__isnull=True):
-            if check_password(code.lower(), recovery.code_hash):
-                recovery.used_at = timezone.now()
-                recovery.save(update_fields=["used_at"])
-                return True
+            device.confirmed_at = timezone.now()
+        return True
+    if device.confirmed_at is None:
+        return False
+    for recovery in RecoveryCode.objects.select_for_update().filter(user=device.user, used_at__isnull=True):
+        if check_password(code.lower(), recovery.code_hash):
+            recovery.used_at = timezone.now()
+            recovery.save(update_fields=["used_at"])
+            return True
     return False
 
 

@@ -1,9 +1,12 @@
 """Second-factor pages (S5): enrol an authenticator, and enter a code after the password."""
 
+import math
+
 from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +31,16 @@ def _next(request) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def _wrong_code_message(user) -> str:
+    until = otp.throttled_until(user)
+    if until is not None:
+        seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+        return _("Too many wrong codes in a row. Wait %(seconds)d seconds, then enter the current code.") % {
+            "seconds": seconds
+        }
+    return _("The code is wrong or has been used already.")
+
+
 @access(ANY_ROLE)
 def otp_verify(request):
     device = OTPDevice.objects.filter(user=request.user, confirmed_at__isnull=False).first()
@@ -40,7 +53,7 @@ def otp_verify(request):
         if ok:
             request.session[otp.SESSION_VERIFIED] = True
             return redirect(_next(request))
-        form.add_error("code", _("The code is wrong or has been used already."))
+        form.add_error("code", _wrong_code_message(request.user))
     return render(request, "registration/otp_verify.html", {"form": form, "next": _next(request)})
 
 
@@ -60,5 +73,6 @@ def otp_setup(request):
             audit.record(request, action=AuditAction.OTP_ENROL, obj=request.user)
             return render(request, "registration/otp_codes.html", {"codes": codes, "next": _next(request)})
         form.add_error("code", _("The code is wrong or has been used already."))
-    context = {"form": form, "secret": device.secret, "uri": otp.provisioning_uri(device), "next": _next(request)}
+    uri = otp.provisioning_uri(device)
+    context = {"form": form, "secret": device.secret, "uri": uri, "qr": otp.qr_svg(uri), "next": _next(request)}
     return render(request, "registration/otp_setup.html", context)

@@ -8,6 +8,7 @@ strictly: a malformed one stops start-up with a message naming the variable.
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -156,6 +157,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "cadre_pool.passwords.ChineseCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "cadre_pool.passwords.CharacterClassValidator"},
     {"NAME": "cadre_pool.auth.PasswordHistoryValidator"},
@@ -174,6 +176,23 @@ _unknown_roles = REQUIRE_2FA_ROLES - {"organiser", "district_staff", "district_l
 if _unknown_roles:
     raise ImproperlyConfigured(f"REQUIRE_2FA_ROLES names unknown roles: {', '.join(sorted(_unknown_roles))}.")
 OTP_ISSUER = env.str("OTP_ISSUER", default="CadrePool")
+OTP_THROTTLE_FACTOR = 1  # seconds; doubles after every wrong code in a row (django-otp's throttling)
+# Fernet key that encrypts the TOTP secrets at rest; a database dump alone does not give the codes away.
+# Make one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+if DEBUG:
+    OTP_ENCRYPTION_KEY = env.str("OTP_ENCRYPTION_KEY", default="ZGV2ZWxvcG1lbnQtb25seS1vdHAta2V5LTMyYnl0ZXM=")
+else:
+    OTP_ENCRYPTION_KEY = env.str("OTP_ENCRYPTION_KEY", default="")
+    if not OTP_ENCRYPTION_KEY:
+        raise ImproperlyConfigured(
+            "OTP_ENCRYPTION_KEY must be set when DEBUG is off: a Fernet key (32 url-safe base64-encoded bytes)."
+        )
+try:
+    Fernet(OTP_ENCRYPTION_KEY)
+except ValueError:
+    raise ImproperlyConfigured(
+        "OTP_ENCRYPTION_KEY is not a Fernet key: it must be 32 url-safe base64-encoded bytes."
+    ) from None
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

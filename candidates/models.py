@@ -247,6 +247,9 @@ class CandidateQuerySet(ScopedQuerySet):
         return queryset
 
 
+# Party constitution, article 1: members are admitted from 18 years of age.
+PARTY_ENTRY_MIN_AGE = 18
+
 CODE_TABLE_FIELDS = (
     "gender",
     "ethnicity",
@@ -496,6 +499,26 @@ class Candidate(FastChoiceLabels, models.Model):
             if self.birth_date and self.party_entry_date <= self.birth_date:
                 errors.setdefault("party_entry_date", []).append(
                     ValidationError(_("The party entry date must be after the birth date."), code="party_entry_order")
+                )
+            # The party constitution admits members from the age of 18; an earlier date is a typo.
+            if (
+                self.birth_date
+                and self.party_entry_date > self.birth_date
+                and age_on(self.birth_date, self.party_entry_date) < PARTY_ENTRY_MIN_AGE
+            ):
+                message = _(
+                    "On the party entry date %(date)s the person was %(age)d; members join at %(min)d or older."
+                )
+                errors.setdefault("party_entry_date", []).append(
+                    ValidationError(
+                        message,
+                        code="party_entry_too_young",
+                        params={
+                            "date": self.party_entry_date.isoformat(),
+                            "age": age_on(self.birth_date, self.party_entry_date),
+                            "min": PARTY_ENTRY_MIN_AGE,
+                        },
+                    )
                 )
         if self.birth_date and self.birth_date >= today:
             errors.setdefault("birth_date", []).append(

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+# A fixed test-only Fernet key: 32 bytes, url-safe base64.
+os.environ.setdefault("OTP_ENCRYPTION_KEY", "dGVzdC1vbmx5LW90cC1lbmNyeXB0aW9uLWtleS0zMmI=")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cadre_pool")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Journeys travel months ahead in time with accounts made today; the password-age rule would send

@@ -52,8 +52,8 @@ def test_weak_passwords_are_refused(organiser, password):
 @pytest.mark.parametrize(
     "password",
     [
-        "Qilong-shan8",  # 12 characters, four classes
-        "qilongshan#88",  # lower, digit, symbol
+        "Kestrel-moor8",  # 13 characters, four classes
+        "kestrelmoor#88",  # lower, digit, symbol
         "QL8" + "x" * 61,  # 64 characters
         "长风破浪会有时A1a" * 6,  # long, with Chinese characters
         "Tk7-" * 32,  # 128 characters
@@ -103,7 +103,7 @@ def test_password_age_counts_from_the_last_change(organiser, settings):
 
 
 def test_the_last_five_passwords_cannot_be_reused(organiser):
-    history = ["Pass-Word-01", "Pass-Word-02", "Pass-Word-03", "Pass-Word-04", "Pass-Word-05"]
+    history = ["Kestrel-Moor-01", "Kestrel-Moor-02", "Kestrel-Moor-03", "Kestrel-Moor-04", "Kestrel-Moor-05"]
     for password in history:
         validate_password(password, organiser)
         organiser.set_password(password)

@@ -80,6 +80,24 @@ def test_party_entry_before_birth_is_refused(client, organiser, reference):
     assert not Candidate.objects.exists()
 
 
+@pytest.mark.parametrize(("entry", "age"), [("1992-05-01", 2), ("2008-03-06", 17)])
+def test_party_entry_before_the_age_of_18_is_refused_naming_the_age(client, organiser, reference, entry, age):
+    client.force_login(organiser)
+    response = client.post(
+        reverse("candidates:create"), _post_data(reference, political_status="01", party_entry_date=entry)
+    )
+    assert f"入党时间 {entry} 时本人 {age} 岁" in response.text
+    assert "年满 18 周岁" in response.text
+    assert not Candidate.objects.exists()
+
+
+def test_party_entry_on_the_18th_birthday_is_accepted(client, organiser, reference):
+    client.force_login(organiser)
+    data = _post_data(reference, political_status="02", party_entry_date="2008-03-07")
+    assert client.post(reverse("candidates:create"), data).status_code == 302
+    assert Candidate.objects.get().party_entry_date.isoformat() == "2008-03-07"
+
+
 def test_organiser_cannot_set_township_or_status_by_adding_fields(client, organiser, reference):
     client.force_login(organiser)
     data = _post_data(reference, township=reference[GUANGONG].pk, status="promoted", version="99")

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "cadre.example.gov.cn",
     "CSRF_TRUSTED_ORIGINS": "https://cadre.example.gov.cn",
     "DATABASE_URL": "postgres://cadre@127.0.0.1:5432/cadre_pool",
+    "OTP_ENCRYPTION_KEY": "cHIwZC1saWtlLW90cC1rZXktb2YtdGhpcnR5LXR3by0=",
     "DJANGO_SETTINGS_MODULE": "cadre_pool.settings",
 }
 

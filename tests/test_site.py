@@ -22,7 +22,7 @@ def _start(**env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "OTP_ENCRYPTION_KEY"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -39,6 +39,8 @@ def _start(**env):
     [
         ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
         ({"DEBUG": "false"}, "SECRET_KEY must be set"),
+        ({"DEBUG": "false", "SECRET_KEY": "k" * 60}, "OTP_ENCRYPTION_KEY must be set when DEBUG is off"),
+        ({"DEBUG": "true", "OTP_ENCRYPTION_KEY": "not-a-key"}, "OTP_ENCRYPTION_KEY is not a Fernet key"),
         ({"DEBUG": "true", "DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL must point at PostgreSQL"),
         ({"DEBUG": "true", "CANDIDATE_MAX_AGE": "forty"}, "CANDIDATE_MAX_AGE"),
         (
