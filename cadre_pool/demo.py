@@ -170,7 +170,8 @@ def seed_candidates(*, count: int, seed: int) -> int:
         political = _pick(rng, "political")
         party_entry = None
         if political in {"01", "02"}:
-            party_entry = birth + datetime.timedelta(days=365 * rng.randint(18, max(18, age - 1)))
+            # 365-day years plus the leap days eighteen years can hold: never before the 18th birthday.
+            party_entry = birth + datetime.timedelta(days=365 * rng.randint(18, max(18, age - 1)) + 5)
             party_entry = min(party_entry, today - datetime.timedelta(days=30))
         name = make_name(rng, male)
         row = Candidate(

@@ -530,7 +530,10 @@ class OTPDevice(ThrottlingMixin, Device):
     # confirmed flag would only repeat that.
     name = None
     confirmed = None
-    encrypted_secret = models.TextField()
+    encrypted_secret = models.TextField(_("secret key, encrypted"))
+    # ThrottlingMixin's fields, with labels the admin can show in Chinese.
+    throttling_failure_timestamp = models.DateTimeField(_("last wrong code at"), null=True, blank=True, default=None)
+    throttling_failure_count = models.PositiveIntegerField(_("wrong codes in a row"), default=0)
     # The last time step whose code was accepted: that code and every older one are refused from then on.
     last_step = models.BigIntegerField(_("last time step used"), default=0)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)

@@ -503,6 +503,7 @@ class Candidate(FastChoiceLabels, models.Model):
             # The party constitution admits members from the age of 18; an earlier date is a typo.
             if (
                 self.birth_date
+                and self.political_status_id in PARTY_MEMBER_CODES  # otherwise the date is refused already
                 and self.party_entry_date > self.birth_date
                 and age_on(self.birth_date, self.party_entry_date) < PARTY_ENTRY_MIN_AGE
             ):

@@ -579,7 +579,7 @@ def rosters() -> list[Roster]:
             i,
             education=["大专", "本科", "中专"][i % 3],
             political=["党员", "群众"][i % 2],
-            entry="2014.05" if i % 2 == 0 else None,
+            entry="2022.05" if i % 2 == 0 else None,
         )
         rows.append(
             new(
