@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import DIMENSIONS, Assessment, Decision, Review, ReviewRound
+from cadre_pool.forms import StaleEditMixin
 from cadre_pool.models import OrgUnit
 from cadre_pool.picklists import picklist_attrs, villages_for
 from candidates.forms import DateInput, VillageChoiceField
@@ -51,7 +52,7 @@ class RoundForm(StyledForm, forms.ModelForm):
         widgets = {"period_start": DateInput(), "period_end": DateInput(), "due_date": DateInput()}
 
 
-class ReviewForm(StyledForm, forms.ModelForm):
+class ReviewForm(StaleEditMixin, StyledForm, forms.ModelForm):
     class Meta:
         model = Review
         fields = [

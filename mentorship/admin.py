@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from cadre_pool.admin import RoleScopedAdmin
-from cadre_pool.forms import MaskedOnEditMixin, TextHygieneMixin
+from cadre_pool.forms import MaskedOnEditMixin, StaleEditMixin, TextHygieneMixin
 from cadre_pool.models import Role
 from mentorship.models import (
     Mentor,
@@ -25,7 +25,7 @@ class PostTypeAdmin(RoleScopedAdmin):
     search_fields = ["name"]
 
 
-class MentorAdminForm(TextHygieneMixin, MaskedOnEditMixin, forms.ModelForm):
+class MentorAdminForm(StaleEditMixin, TextHygieneMixin, MaskedOnEditMixin, forms.ModelForm):
     masked_on_edit = {"phone": "masked_phone"}
 
     class Meta:
