@@ -16,6 +16,8 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 # Zip bombs: refuse archives that inflate far beyond a real roster.
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
@@ -103,9 +105,6 @@ def read_rows(content: bytes, *, max_rows: int) -> list[tuple]:
     position in the list is its position in the sheet. Refused: more than `max_rows` non-empty
     rows, a value beyond column MAX_COLUMNS, more than MAX_CELLS cells in the file's rows.
     """
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
     check_file(content)
     rows, cells, filled = [], 0, 0
     try:
