@@ -90,3 +90,17 @@ class MaskedOnEditMixin:
         if not value and self.instance.pk and name in self.masked_on_edit:
             return getattr(self.instance, name)
         return value
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows whose posted ids are checked to be ids before they reach the
+    database: SQLite cannot even compare a 20-digit number with a key (OverflowError, a 500)."""
+
+    def clean(self, value):
+        for item in value or ():
+            text = str(item).strip()
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super().clean(value)

@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.forms import MaskedOnEditMixin, StaleEditMixin, TextHygieneMixin
+from cadre_pool.forms import IdsChoiceField, MaskedOnEditMixin, StaleEditMixin, TextHygieneMixin
 from cadre_pool.models import Degree, Education, Ethnicity, Gender, HealthStatus, OrgUnit
 from cadre_pool.picklists import picklist_attrs, village_label, villages_for
 from candidates.identity import (
@@ -122,7 +122,7 @@ class CandidateForm(TextHygieneMixin, MaskedOnEditMixin, forms.ModelForm):
             "rewards_punishments": forms.Textarea(attrs={"rows": 2}),
             "skills": forms.CheckboxSelectMultiple(attrs={"class": "cp-checkboxes"}),
         }
-        field_classes = {"village": VillageChoiceField, "target_village": VillageChoiceField}
+        field_classes = {"village": VillageChoiceField, "target_village": VillageChoiceField, "skills": IdsChoiceField}
         labels = {"village": _("home village")}
 
     def __init__(self, *args, user, **kwargs):
@@ -357,7 +357,7 @@ class VillageNeedForm(StaleEditMixin, TextHygieneMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
             "skills": forms.CheckboxSelectMultiple(attrs={"class": "cp-checkboxes"}),
         }
-        field_classes = {"village": VillageChoiceField}
+        field_classes = {"village": VillageChoiceField, "skills": IdsChoiceField}
 
     WIDE_FIELDS = frozenset({"description", "skills", "source_categories"})
 
