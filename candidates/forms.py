@@ -275,7 +275,7 @@ class StatusChangeForm(TextHygieneMixin, forms.Form):
         self.fields["reason"].widget.attrs["class"] = "form-control"
 
 
-class CandidateChoiceField(forms.ModelMultipleChoiceField):
+class CandidateChoiceField(IdsChoiceField):
     default_error_messages = {
         "invalid_choice": _("Candidate no. %(value)s is not one of the candidates you may record a contact with."),
         "invalid_pk_value": _("“%(pk)s” is not a candidate number."),
@@ -292,7 +292,7 @@ class ContactForm(TextHygieneMixin, forms.ModelForm):
         help_text=_("A visit or a talk: one person. A meeting: everyone who came."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    policies = forms.ModelMultipleChoiceField(
+    policies = IdsChoiceField(
         label=_("policy items handed over"),
         queryset=PolicyItem.objects.none(),
         required=False,

@@ -40,7 +40,7 @@ def contact_list(request):
 def contact_create(request):
     initial = {"date": timezone.localdate(), "attendees": request.user.full_name or request.user.username}
     candidate_id = request.GET.get("candidate", "")
-    if candidate_id.isdigit():
+    if candidate_id.isdigit() and len(candidate_id) <= 18:
         candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=candidate_id)
         initial["candidates"] = [candidate.pk]
     form = ContactForm(request.POST or None, initial=initial, user=request.user)
