@@ -11,8 +11,9 @@ from typing import Any
 
 # A run of 11 or more digits, possibly split by spaces or dashes as people type phones
 # (138-1234-5678), possibly ending in the ID number's check character X; full-width digits
-# are digits to `\d` as well.
-_NUMBER_RUN = re.compile(r"(?<![\dXx])\d(?:[ \-]?\d){10,}[Xx]?(?![\dXx])")
+# are digits to `\d` as well. A run inside a word of letters and digits (a file's SHA-256, a
+# token) is not a number anyone typed, so a letter on either side leaves it alone.
+_NUMBER_RUN = re.compile(r"(?<![\dA-Za-z])\d(?:[ \-]?\d){10,}[Xx]?(?![\dA-Za-z])")
 
 
 def mask_id_number(value: str) -> str:

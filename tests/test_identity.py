@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadre_pool.personal import mask_id_number, mask_mobile
+from cadre_pool.personal import mask_id_number, mask_mobile, mask_numbers
 from candidates.identity import (
     id_birth_date,
     id_check_char,
@@ -115,3 +115,17 @@ def test_non_mobile_numbers_are_rejected(raw):
 def test_masks_keep_only_the_ends():
     assert mask_id_number("51190319900101123X") == "5119**********123X"
     assert mask_mobile("13800001234") == "138****1234"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("q=13812345678", "q=138****5678"),
+        ("电话138-1234-5678。", "电话138****5678。"),
+        ("身份证51190319900101123X号", "身份证5119**********123X号"),
+        ("b14b94475ae0a5212382810835b0dfa", "b14b94475ae0a5212382810835b0dfa"),
+        ("12382810835b0", "12382810835b0"),
+    ],
+)
+def test_number_runs_are_masked_but_hashes_are_left_alone(text, expected):
+    assert mask_numbers(text) == expected
