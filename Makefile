@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run     set up, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole suite on PostgreSQL, then on SQLite"
-	@echo "make lint    ruff, manage.py check, makemigrations --check"
+	@echo "make lint    ruff, the import layers (scripts/check-layers), manage.py check, makemigrations --check"
 	@echo "make reliability  concurrency, import, access-matrix, PI-exposure and restore tests, then their figures"
 	@echo "make bench   build or reuse the 1M-candidate scale databases, measure against raw limits (docs/performance.md)"
 	@echo "make backup  the database and private files in one archive under var/backups/ (FILE=... to choose)"
@@ -79,6 +79,7 @@ lint: $(VENV)/.requirements-dev .env
 	@mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/check-layers
 	DEBUG=true $(MANAGE) check
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 

@@ -7,7 +7,3 @@ class AssessmentsConfig(AppConfig):
 
     name = "assessments"
     verbose_name = _("Management")
-
-    def ready(self):
-        # Registers the management panel, timeline entries and to-do items with cadre_pool.
-        from assessments import exports, hooks  # noqa: F401

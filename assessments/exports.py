@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import DIMENSIONS, Review, ReviewRound
-from cadre_pool import exports
 from cadre_pool.excel import Column, Table
 
 
@@ -17,7 +16,6 @@ def _comment(field):
     return lambda review: getattr(review, f"{field}_comment")
 
 
-@exports.register("round_results", "look-back-results")
 def build_round_results(user, params) -> tuple[Table, int]:
     review_round = get_object_or_404(ReviewRound.objects.visible_to(user), pk=params.get("round"))
     queryset = (

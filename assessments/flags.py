@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import DIMENSIONS, Rating, Review
 from candidates.identity import age_on
+from mentorship.models import MentoringLog  # management reads cultivation, never the other way round
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,6 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 
 def flags_for(candidates, today: datetime.date) -> dict[int, list[Flag]]:
     """Flags for a queryset of candidates, in four queries whatever its size."""
-    from mentorship.models import MentoringLog  # management reads cultivation, never the other way round
 
     flags: dict[int, list[Flag]] = defaultdict(list)
     ids = candidates.values("pk")

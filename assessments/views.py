@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from assessments import forms, services
 from assessments.flags import flags_for
 from assessments.models import DIMENSIONS, Decision, Evidence, Rating, Review, ReviewRound
-from cadre_pool import exports, generic
+from cadre_pool import exports
 from cadre_pool.access import READERS, access
 from cadre_pool.models import DECIDERS, OrgUnit
 from cadre_pool.routers import reads_from_replica
 from cadre_pool.scoping import township_scope
+from candidates import generic
 from candidates.models import Candidate, PoolEvent, PoolStatus
 
 logger = logging.getLogger(__name__)

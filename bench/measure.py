@@ -32,7 +32,7 @@ from bench import statements as replay  # noqa: E402
 from bench import urls as bench_urls  # noqa: E402
 from cadre_pool.models import OrgUnit, User  # noqa: E402
 from candidates.models import Candidate  # noqa: E402
-from candidates.views import CandidateDetailView  # noqa: E402
+from reports.views import CandidateFileView  # noqa: E402
 
 WARMUP = int(os.environ.get("BENCH_WARMUP", 3))
 RUNS = int(os.environ.get("BENCH_RUNS", 15))
@@ -157,7 +157,7 @@ def detail_page() -> dict:
         .first()
     )
     client = _client("scale_district")
-    url = reverse("candidates:detail", args=[candidate.pk])
+    url = reverse("candidate_file", args=[candidate.pk])
     # Capture a warm request, as query_counts does: the cache fills of a fresh process (code tables)
     # are not the page's queries and would pad the raw side.
     _get(client, url)()
@@ -204,7 +204,7 @@ def _detail_parts(client, response, pk: int) -> dict:
     rendered again from that context, reading nothing. `response` is a warm request's, whose context
     the templates are rendered from again."""
     template = response.resolve_template(response.template_name)
-    view = CandidateDetailView.as_view()
+    view = CandidateFileView.as_view()
 
     def render():
         template.render(response.context_data, response.wsgi_request)
@@ -262,7 +262,7 @@ def dashboard_page() -> dict:
 
     from django.utils import timezone
 
-    from cadre_pool.reports import _years_ago
+    from reports.statistics import _years_ago
 
     user = User.objects.select_related("unit").get(username="scale_district")
     today = timezone.localdate()
@@ -297,7 +297,7 @@ def export_app() -> dict:
     from openpyxl import Workbook
 
     from cadre_pool.excel import add_table
-    from cadre_pool.roster import build_roster
+    from reports.roster import build_roster
 
     user = User.objects.get(username="scale_province")
     start = time.perf_counter()
@@ -354,8 +354,8 @@ def export_raw() -> dict:
     from django.utils import timezone
     from openpyxl import Workbook
 
-    from cadre_pool.roster import ROSTER_FIELDS, build_roster
     from candidates.models import PoolStatus, SourceCategory
+    from reports.roster import ROSTER_FIELDS, build_roster
 
     user = User.objects.get(username="scale_province")
     table, _count = build_roster(user, _export_params())
@@ -479,7 +479,7 @@ def query_counts() -> dict:
     candidate = Candidate.objects.filter(township=township, status="in_pool").order_by("pk").first()
     for name, (username, url, params) in pages.items():
         client = _client(username)
-        url = url or reverse("candidates:detail", args=[candidate.pk])
+        url = url or reverse("candidate_file", args=[candidate.pk])
         client.get(url, params)
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url, params)

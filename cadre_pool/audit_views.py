@@ -7,7 +7,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from cadre_pool import audit
 from cadre_pool.access import access
 from cadre_pool.models import AuditAction, AuditEvent, Role
-from candidates.models import Candidate
 
 PAGE_SIZE = 50
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -140,17 +139,4 @@ def audit_log(request):
         request,
         "audit/log.html",
         {"form": form, "page": page, "query": query.urlencode(), "title": _("Audit log")},
-    )
-
-
-@access({Role.DISTRICT_STAFF})
-def candidate_history(request, pk):
-    """A candidate's audit history, for district staff within their scope (out of scope: 404)."""
-    candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)
-    queryset = AuditEvent.objects.filter(object_type=Candidate._meta.label_lower, object_id=str(candidate.pk))
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "audit/candidate_history.html",
-        {"candidate": candidate, "page": page, "query": "", "title": _("History of %(name)s") % {"name": candidate}},
     )

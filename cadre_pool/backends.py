@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from cadre_pool.auth import locked_until
 from cadre_pool.prepared import Prepared
 
 
@@ -12,7 +13,6 @@ class ScopedModelBackend(ModelBackend):
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        from cadre_pool.auth import locked_until
 
         if username is not None and locked_until(username) is not None:
             return None

@@ -2,32 +2,39 @@
 
 A kind of export is a builder `(user, params) -> (Table, row count)` that rebuilds the list's
 own filtered, scoped queryset from the query string, so the page and the worker produce the
-same workbook from the same code.
+same workbook from the same code. The builders are named in `settings.EXPORTS`, as Django names
+its backends: the background worker starts from the kind stored on an `Export` row and must find
+the builder by name, and the lists that offer exports live in every app above this one.
 """
 
 import tempfile
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files import File
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.tasks import task
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from openpyxl import Workbook
 
+from cadre_pool import audit
 from cadre_pool.excel import Table, add_table, workbook_bytes
 from cadre_pool.models import Export
 from cadre_pool.routers import replica_reads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Builder = Callable[[object, QueryDict], tuple[Table, int]]
-_kinds: dict[str, tuple[Builder, str]] = {}
 
 
-def register(kind: str, filename: str) -> Callable[[Builder], Builder]:
-    def decorator(builder: Builder) -> Builder:
-        _kinds[kind] = (builder, filename)
-        return builder
+def builder(kind: str) -> Builder:
+    return import_string(settings.EXPORTS[kind][0])
 
-    return decorator
+
+def is_large(count: int) -> bool:
+    """Past this many rows the workbook is built by the background worker, not in the request."""
+    return count > settings.EXPORT_ASYNC_THRESHOLD
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -37,7 +44,7 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _filename(kind: str) -> str:
-    return f"{_kinds[kind][1]}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    return f"{settings.EXPORTS[kind][1]}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
 
 
 def export_params(request) -> QueryDict:
@@ -56,8 +63,6 @@ def export_params(request) -> QueryDict:
 
 def record_export(request, kind: str, rows: int, params: QueryDict | None = None, **extra) -> None:
     """Every export is an audit row: what, how many rows, with which filters, masked or not (S9)."""
-    from cadre_pool import audit
-
     params = export_params(request) if params is None else params
     filters = {key: params.getlist(key) for key in params}
     masked = params.get("unmasked") != "1"
@@ -70,19 +75,14 @@ def record_export(request, kind: str, rows: int, params: QueryDict | None = None
 
 def respond(request, kind: str):
     """Answer `?export=xlsx` on a list (or the roster's POST): the workbook now, or a background job."""
-    from cadre_pool import roster
-
-    builder, _name = _kinds[kind]
     params = export_params(request)
     with replica_reads():
-        table, count = builder(request.user, params)
-        record_export(request, kind, count, params, background=roster.is_large(count))
-        if not roster.is_large(count):
+        table, count = builder(kind)(request.user, params)
+        record_export(request, kind, count, params, background=is_large(count))
+        if not is_large(count):
             return xlsx_response(workbook_bytes(table), _filename(kind))
     stored = {key: params.getlist(key) for key in params}
     export = Export.objects.create(owner=request.user, kind=kind, params=stored, total=count)
-    from cadre_pool.tasks import build_export
-
     build_export.enqueue(export_id=export.pk)
     return redirect("export_status", pk=export.pk)
 
@@ -92,12 +92,9 @@ def run(export: Export) -> Export:
     params = QueryDict(mutable=True)
     for key, values in export.params.items():
         params.setlist(key, values)
-    builder, _name = _kinds[export.kind]
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING)
-    from openpyxl import Workbook
-
     with replica_reads():
-        table, count = builder(export.owner, params)
+        table, count = builder(export.kind)(export.owner, params)
         Export.objects.filter(pk=export.pk).update(total=count)
         workbook = Workbook(write_only=True)
         written = add_table(workbook, table, progress=lambda n: Export.objects.filter(pk=export.pk).update(written=n))
@@ -112,3 +109,15 @@ def run(export: Export) -> Export:
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "filename", "status", "written", "total", "finished_at"])
     return export
+
+
+@task()
+def build_export(export_id: int) -> int:
+    # No surrounding transaction: the progress page must see each progress update as it is written.
+    export = Export.objects.select_related("owner", "owner__unit").get(pk=export_id)
+    try:
+        export = run(export)
+    except Exception as exc:
+        Export.objects.filter(pk=export_id).update(status=Export.Status.FAILED, error=repr(exc)[:2000])
+        raise
+    return export.written

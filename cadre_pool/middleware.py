@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cadre_pool import audit
+from cadre_pool import audit, otp
 from cadre_pool.auth import password_expired, session_too_old
 from cadre_pool.models import AuditAction
 
@@ -109,7 +109,6 @@ class OTPRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from cadre_pool import otp
 
         user = getattr(request, "user", None)
         if user is not None and otp.required_for(user) and not request.session.get(otp.SESSION_VERIFIED):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "candidates",
     "mentorship",
     "assessments",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,14 @@ if not DEBUG:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Exports with more rows than this are built in the background with a progress page.
 EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=5000)
+# Every list's export, by kind: the builder that rebuilds the list's rows, and the file name's stem.
+EXPORTS = {
+    "roster": ("reports.roster.build_roster", "roster"),
+    "supply": ("candidates.exports.build_supply", "talent-supply"),
+    "contacts": ("candidates.exports.build_contacts", "contact-log"),
+    "mentoring_logs": ("mentorship.exports.build_mentoring_logs", "mentoring-logs"),
+    "round_results": ("assessments.exports.build_round_results", "look-back-results"),
+}
 # Lists count at most this many matches ("1000+" beyond; later pages stay reachable). Counting
 # costs in proportion to the cap: 10,000 cost more than the rest of the list's SQL together. A
 # district's pool is hundreds; exact totals at any size are on the dashboard and in the reports.

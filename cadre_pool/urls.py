@@ -2,14 +2,10 @@ from django.conf.urls.i18n import set_language
 from django.contrib import admin
 from django.urls import include, path
 
-from cadre_pool import audit_views, dashboard, export_views, otp_views, picklists, registration, views
+from cadre_pool import audit_views, export_views, otp_views, picklists, views
 from cadre_pool.access import PUBLIC, access
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("todo/", views.todo_list, name="todo"),
-    path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("dashboard/townships/", dashboard.township_comparison, name="township_comparison"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
@@ -17,13 +13,11 @@ urlpatterns = [
     path("accounts/otp/", otp_views.otp_verify, name="otp_verify"),
     path("accounts/otp/setup/", otp_views.otp_setup, name="otp_setup"),
     path("audit/", audit_views.audit_log, name="audit_log"),
-    path("audit/candidates/<int:pk>/", audit_views.candidate_history, name="audit_candidate"),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
-    path("candidates/roster/", export_views.roster_options, name="roster_options"),
-    path("candidates/<int:pk>/registration/", registration.registration_form, name="registration_form"),
     path("exports/<int:pk>/", export_views.export_status, name="export_status"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("picklists/villages/", picklists.village_picklist, name="village_picklist"),
+    path("", include("reports.urls")),
     path("candidates/", include("candidates.urls")),
     path("cultivation/", include("mentorship.urls")),
     path("management/", include("assessments.urls")),

@@ -1,40 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.db.models import Count
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cadre_pool import audit, todo
-from cadre_pool.access import ANY_ROLE, PUBLIC, READERS, RoleRequiredMixin, access
+from cadre_pool import audit
+from cadre_pool.access import ANY_ROLE, PUBLIC, RoleRequiredMixin, access
 from cadre_pool.auth import LoginForm
 from cadre_pool.models import AuditAction, User
-from candidates.models import Candidate, PoolStatus
-
-
-@access(ANY_ROLE)
-def home(request):
-    counts = {}
-    if request.user.can_read_candidates:
-        rows = Candidate.objects.visible_to(request.user).values("status").annotate(n=Count("pk")).order_by()
-        counts = {row["status"]: row["n"] for row in rows}
-    statuses = [(status, counts.get(status.value, 0)) for status in PoolStatus]
-    return render(request, "cadre_pool/home.html", {"statuses": statuses, "total": sum(counts.values())})
-
-
-@access(READERS)
-def todo_list(request):
-    """待办: what needs action in the user's scope today, gathered from every app."""
-    items = todo.items_for(request.user, timezone.localdate())
-    kinds = sorted({(item.kind, item.kind_label) for item in items})
-    selected = request.GET.get("kind", "")
-    if selected:
-        items = [item for item in items if item.kind == selected]
-    return render(request, "cadre_pool/todo.html", {"items": items, "kinds": kinds, "selected": selected})
 
 
 @never_cache

@@ -4,9 +4,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadre_pool import exports
 from cadre_pool.excel import Column, Table
-from candidates.models import Candidate, PoolStatus
+from candidates.filters import SupplyFilter
+from candidates.models import Candidate, Contact, ContactKind, PoolStatus
 
 
 def _skills(candidate: Candidate) -> str:
@@ -48,10 +48,8 @@ def supply_queryset(user):
     )
 
 
-@exports.register("supply", "talent-supply")
 def build_supply(user, params) -> tuple[Table, int]:
     """The supply list's own filters and scope, every row (not one page)."""
-    from candidates.filters import SupplyFilter
 
     base = supply_queryset(user)
     filterset = SupplyFilter(params, queryset=base, user=user)
@@ -68,14 +66,12 @@ def build_supply(user, params) -> tuple[Table, int]:
 
 
 def contact_queryset(user, params):
-    from candidates.models import Contact, ContactKind
 
     contacts = Contact.objects.visible_to(user).for_list().order_by("-date", "-pk")
     kind = params.get("kind", "")
     return contacts.filter(kind=kind) if kind in ContactKind.values else contacts
 
 
-@exports.register("contacts", "contact-log")
 def build_contacts(user, params) -> tuple[Table, int]:
     """The contact log (visits, talks, hometown-fellow meetings) with the list's own filter and scope."""
     queryset = contact_queryset(user, params)

@@ -61,7 +61,7 @@ def rows(queryset):
 def _detail_url():
     """The file's URL for any key from one reverse(): one per row cost a tenth of the rows' time."""
     marker = 987654321
-    before, after = reverse("candidates:detail", args=[marker]).split(str(marker))
+    before, after = reverse("candidate_file", args=[marker]).split(str(marker))
     return lambda pk: f"{before}{pk}{after}"
 
 

@@ -27,8 +27,6 @@ urlpatterns = [
     path("needs/<int:pk>/assign/", views_needs.need_assign, name="need_assign"),
     path("coverage/", views_needs.coverage, name="coverage"),
     path("policies/handed/<int:pk>/uptake/", views_outreach.delivery_uptake, name="delivery_uptake"),
-    path("<int:pk>/", views.CandidateDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.candidate_edit, name="edit"),
-    path("<int:pk>/reveal/", views.CandidateRevealView.as_view(), name="reveal"),
     path("<int:pk>/status/", views.candidate_change_status, name="change_status"),
 ]

@@ -8,21 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from cadre_pool import audit, exports, panels, timeline
+from cadre_pool import exports
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from cadre_pool.models import AuditAction, AuditEvent
 from cadre_pool.paging import CappedPaginator
 from cadre_pool.personal import mask_id_number, mask_mobile
 from candidates import listing
-from candidates.completeness import missing_information
 from candidates.exports import supply_queryset
 from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
-from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, Uptake, allowed_next_statuses
-from candidates.records import file_for, file_records
+from candidates.models import FUNNEL_STAGES, Candidate, PoolStatus, allowed_next_statuses
 from candidates.services import EDITABLE_FIELDS, StaleEditError, change_status, create_candidate, update_candidate
 
 PAGE_SIZE = 25
@@ -77,7 +74,7 @@ class FilteredListView(RoleRequiredMixin, FilterView):
 class CandidateListView(FilteredListView):
     filterset_class = CandidateFilter
     template_name = "candidates/candidate_list.html"
-    export = "roster"  # cadre_pool.roster.build_roster: this list's filters and scope
+    export = "roster"  # reports.roster.build_roster: this list's filters and scope
 
     def get_queryset(self):
         candidates = Candidate.objects.visible_to(self.request.user)
@@ -107,42 +104,6 @@ class SupplyListView(FilteredListView):
 
     def get_queryset(self):
         return supply_queryset(self.request.user)
-
-
-class CandidateDetailView(RoleRequiredMixin, DetailView):
-    allowed_roles = READERS
-    template_name = "candidates/candidate_detail.html"
-    context_object_name = "candidate"
-
-    def get_object(self, queryset=None):
-        return file_for(self.request.user, self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        allowed = allowed_next_statuses(self.object.status, self.request.user)
-        context["status_form"] = StatusChangeForm(allowed=allowed, current=self.object.status) if allowed else None
-        context["uptake_choices"] = Uptake.choices
-        context["records"] = file_records(self.object)
-        context["missing"] = [check.label for check in missing_information(self.object)]
-        kind = self.request.GET.get("kind") or None
-        context["timeline"] = timeline.for_candidate(self.object, kind=kind)
-        context["timeline_html"] = timeline.as_html(context["timeline"])
-        context["timeline_kinds"] = timeline.kinds()
-        context["timeline_kind"] = kind or ""
-        context["panels"] = panels.for_candidate(self.object, self.request.user)
-        return context
-
-
-class CandidateRevealView(CandidateDetailView):
-    """The file with its full ID number and phone: by POST, for writers only, each time audited (S11)."""
-
-    allowed_roles = WRITERS
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        audit.record(request, action=audit.AuditAction.REVEAL, obj=self.object, fields=["id_number", "phone"])
-        return self.render_to_response(self.get_context_data(object=self.object, revealed=True))
 
 
 def _shown(name: str, value) -> str:
@@ -231,7 +192,7 @@ def _file_form_page(request, candidate: Candidate | None):
                     _("%(name)s is older than %(age)d, the usual bound for new entries. Please check the choice.")
                     % {"name": saved.name, "age": settings.CANDIDATE_MAX_AGE},
                 )
-            return redirect("candidates:detail", pk=saved.pk)
+            return redirect("candidate_file", pk=saved.pk)
     context = {"form": form, "history": history, "stale": stale}
     context.update({"candidate": candidate} if candidate else {"creating": True})
     return render(request, "candidates/candidate_form.html", context)
@@ -266,7 +227,7 @@ def candidate_change_status(request, pk):
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
-    return redirect("candidates:detail", pk=candidate.pk)
+    return redirect("candidate_file", pk=candidate.pk)
 
 
 @access(READERS)

@@ -59,7 +59,7 @@ def contact_create(request):
             messages.success(request, _("The contact was logged."))
             people = list(data["candidates"])
             if len(people) == 1:
-                return redirect("candidates:detail", pk=people[0].pk)
+                return redirect("candidate_file", pk=people[0].pk)
             return redirect("candidates:contacts")
     return render(request, "candidates/contact_form.html", {"form": form})
 
@@ -94,7 +94,7 @@ def delivery_uptake(request, pk):
         ),
         success=_("Uptake recorded."),
     )
-    return redirect("candidates:detail", pk=delivery.candidate_id)
+    return redirect("candidate_file", pk=delivery.candidate_id)
 
 
 def chosen_township(request):

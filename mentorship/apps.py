@@ -9,5 +9,8 @@ class MentorshipConfig(AppConfig):
     verbose_name = _("Cultivation")
 
     def ready(self):
-        # Registers the cultivation panel, timeline entries and to-do items with cadre_pool.
-        from mentorship import exports, hooks  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from mentorship.reference import post_types_after_migrate
+
+        post_migrate.connect(post_types_after_migrate, sender=self, dispatch_uid="mentorship_post_types")

@@ -6,8 +6,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from cadre_pool.demo import make_name
 from cadre_pool.models import OrgUnit, Role, User
+from candidates.demo import make_name
 from candidates.models import Candidate, PoolStatus
 from mentorship.models import (
     Mentor,

@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadre_pool import exports
 from cadre_pool.excel import Column, Table
 from candidates.forms import DateInput
 from mentorship.models import MentoringLog
@@ -44,7 +43,6 @@ def mentoring_logs(user, params):
     return MentoringLogFilter(params, queryset=base)
 
 
-@exports.register("mentoring_logs", "mentoring-logs")
 def build_mentoring_logs(user, params) -> tuple[Table, int]:
     filterset = mentoring_logs(user, params)
     queryset = filterset.qs

@@ -8,14 +8,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from cadre_pool import exports, generic
+from cadre_pool import exports
 from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from cadre_pool.models import DECIDERS
+from candidates import generic
 from candidates.models import Candidate
 from mentorship import forms, services
 from mentorship.exports import mentoring_logs
-from mentorship.hooks import cultivation_records
 from mentorship.models import Mentor, MentorAssignment, Placement, PlanItem, Secondment
+from mentorship.records import cultivation_records
 
 
 class MentorListView(RoleRequiredMixin, ListView):

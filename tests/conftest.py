@@ -96,8 +96,9 @@ def reliability(request):
     recorder.write()
 
 
-# A whole resident ID number or mobile number, as the audit trail and the logs must never hold (S11).
-FULL_NUMBER = re.compile(r"(?<![\dXx])(\d{17}[\dXx]|1[3-9]\d{9})(?![\dXx])")
+# A whole resident ID number or mobile number, as the audit trail and the logs must never hold (S11);
+# digits inside a word of letters and digits (a file's SHA-256) are not one, as in cadre_pool.personal.
+FULL_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{17}[\dXx]|1[3-9]\d{9})(?![\dA-Za-z])")
 
 
 # What the scan below read over the whole run, reported to `make reliability` at the end.

@@ -4,8 +4,8 @@ import random
 import factory
 from django.utils import timezone
 
-from cadre_pool.demo import make_name
 from cadre_pool.models import OrgUnit, Role, User
+from candidates.demo import make_name
 from candidates.identity import id_check_char
 from candidates.models import Candidate, PoolEvent, PoolStatus, SourceCategory
 from candidates.pinyin import name_initials

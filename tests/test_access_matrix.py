@@ -23,8 +23,8 @@ from openpyxl import load_workbook
 
 from assessments.models import Evidence, Review, ReviewRound
 from cadre_pool.access import PUBLIC, declared_roles
-from cadre_pool.demo import ensure_demo_accounts, seed_candidates, seed_intake
 from cadre_pool.models import AuditEvent, Export, OrgUnit, Role, User
+from candidates.demo import ensure_demo_accounts, seed_candidates, seed_intake
 from candidates.models import Candidate, Contact, ImportBatch, PolicyDelivery, VillageNeed
 from mentorship.models import Mentor, MentorAssignment, Placement, PlanItem, PostType, Secondment
 from tests.conftest import DISTRICT, GUANGONG, MINGYANG
@@ -44,9 +44,9 @@ OBJECT_URLS = {
     "candidates:need_edit": VillageNeed,
     "candidates:need_assign": VillageNeed,
     "candidates:delivery_uptake": PolicyDelivery,
-    "candidates:detail": Candidate,
+    "candidate_file": Candidate,
     "candidates:edit": Candidate,
-    "candidates:reveal": Candidate,
+    "candidate_reveal": Candidate,
     "candidates:change_status": Candidate,
     "mentorship:mentor_edit": Mentor,
     "mentorship:candidate": Candidate,
@@ -324,7 +324,7 @@ def test_lists_exports_and_searches_show_nothing_of_another_township(district, r
     outside = Candidate.objects.exclude(township=reference[MINGYANG])
     inside_names = set(Candidate.objects.filter(township=reference[MINGYANG]).values_list("name", flat=True))
     foreign_names = {name for name in outside.values_list("name", flat=True) if name not in inside_names}
-    foreign_links = {reverse("candidates:detail", args=[pk]) + '"' for pk in outside.values_list("pk", flat=True)}
+    foreign_links = {reverse("candidate_file", args=[pk]) + '"' for pk in outside.values_list("pk", flat=True)}
     foreign_mentors = set(Mentor.objects.exclude(township=reference[MINGYANG]).values_list("name", flat=True)) - set(
         Mentor.objects.filter(township=reference[MINGYANG]).values_list("name", flat=True)
     )

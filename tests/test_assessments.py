@@ -435,7 +435,7 @@ def test_round_and_report_budgets_do_not_grow(client, district_staff, organiser,
 
 def test_candidate_page_budget_with_management_records(client, district_staff, organiser, pool):
     client.force_login(district_staff)
-    url = reverse("candidates:detail", args=[pool["mingyang"].pk])
+    url = reverse("candidate_file", args=[pool["mingyang"].pk])
     services.record_assessment(
         actor=organiser,
         candidate_id=pool["mingyang"].pk,

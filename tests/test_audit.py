@@ -337,7 +337,7 @@ def test_candidate_history_query_count_does_not_grow_with_rows(client, district_
 def test_the_candidate_page_links_to_the_history_for_district_staff_only(
     client, district_staff, organiser, mingyang_candidate
 ):
-    url = reverse("candidates:detail", args=[mingyang_candidate.pk])
+    url = reverse("candidate_file", args=[mingyang_candidate.pk])
     history = reverse("audit_candidate", args=[mingyang_candidate.pk])
     client.force_login(district_staff)
     assert history in client.get(url).text

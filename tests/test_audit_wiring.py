@@ -100,13 +100,13 @@ def test_imports_record_hash_counts_and_result(organiser, reference):
 
 def test_a_refused_scoped_object_is_a_404_and_one_access_denied_row(client, organiser, guangong_candidate):
     client.force_login(organiser)
-    for name in ("candidates:detail", "candidates:edit"):
+    for name in ("candidate_file", "candidates:edit"):
         assert client.get(reverse(name, args=[guangong_candidate.pk]), REMOTE_ADDR="10.9.8.7").status_code == 404
     rows = _rows(AuditAction.ACCESS_DENIED)
     assert [(row.object_type, row.object_id, row.actor_id, row.ip, row.success) for row in rows] == [
         ("candidates.candidate", str(guangong_candidate.pk), organiser.pk, "10.9.8.7", False)
     ] * 2
-    assert rows[0].extra["path"] == reverse("candidates:detail", args=[guangong_candidate.pk])
+    assert rows[0].extra["path"] == reverse("candidate_file", args=[guangong_candidate.pk])
 
 
 def test_a_refusal_inside_a_service_transaction_is_still_recorded(client, organiser, guangong_candidate):
@@ -120,8 +120,8 @@ def test_a_refusal_inside_a_service_transaction_is_still_recorded(client, organi
 
 def test_a_missing_object_is_a_404_without_an_access_row(client, organiser, mingyang_candidate):
     client.force_login(organiser)
-    assert client.get(reverse("candidates:detail", args=[mingyang_candidate.pk + 1000])).status_code == 404
-    assert client.get(reverse("candidates:detail", args=[mingyang_candidate.pk])).status_code == 200
+    assert client.get(reverse("candidate_file", args=[mingyang_candidate.pk + 1000])).status_code == 404
+    assert client.get(reverse("candidate_file", args=[mingyang_candidate.pk])).status_code == 200
     assert _rows(AuditAction.ACCESS_DENIED) == []
 
 
@@ -132,7 +132,7 @@ def test_the_refusal_names_the_file_asked_for_not_the_first_one(
     without arguments once made the refusal look up the table's first row instead."""
     assert mingyang_candidate.pk < guangong_candidate.pk  # the first row is one the organiser may see
     client.force_login(organiser)
-    assert client.get(reverse("candidates:detail", args=[guangong_candidate.pk])).status_code == 404
+    assert client.get(reverse("candidate_file", args=[guangong_candidate.pk])).status_code == 404
     assert [row.object_id for row in _rows(AuditAction.ACCESS_DENIED)] == [str(guangong_candidate.pk)]
 
 

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from cadre_pool import audit
-from cadre_pool.demo import ensure_demo_accounts, seed_candidates
 from cadre_pool.models import AuditAction, Role, User
+from candidates.demo import ensure_demo_accounts, seed_candidates
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"

@@ -26,7 +26,7 @@ def test_a_row_shows_the_file_with_labels_masks_and_a_link(client, district_staf
     client.force_login(district_staff)
     html = client.get(reverse("candidates:list")).text
     (row,) = _rows(html)
-    assert f'href="{reverse("candidates:detail", args=[person.pk])}"' in row
+    assert f'href="{reverse("candidate_file", args=[person.pk])}"' in row
     assert "&lt;b&gt;" in row and "<b>" not in row  # escaped, never markup
     assert _cells(row) == [
         "张&lt;b&gt;明&lt;/b&gt;",

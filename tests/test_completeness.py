@@ -131,20 +131,20 @@ def test_the_export_follows_the_incomplete_filter(client, organiser, world):
 def test_the_file_page_says_what_is_missing_and_links_to_the_form(client, organiser, world):
     client.force_login(organiser)
     lacking = Candidate.objects.get(name="什么都缺")
-    page = client.get(reverse("candidates:detail", args=[lacking.pk])).text
+    page = client.get(reverse("candidate_file", args=[lacking.pk])).text
     assert 'data-testid="missing-information"' in page
     labels = "、".join(str(check.label) for check in missing_information(lacking))
     assert f"资料不完整，缺少：{labels}。" in page and "入党时间" in labels and "籍贯" in labels
     assert reverse("candidates:edit", args=[lacking.pk]) in page
 
     complete = Candidate.objects.get(name="党员齐全")
-    assert 'data-testid="missing-information"' not in client.get(reverse("candidates:detail", args=[complete.pk])).text
+    assert 'data-testid="missing-information"' not in client.get(reverse("candidate_file", args=[complete.pk])).text
 
 
 def test_a_reader_sees_what_is_missing_without_the_edit_link(client, leader, world):
     client.force_login(leader)
     lacking = Candidate.objects.get(name="什么都缺")
-    page = client.get(reverse("candidates:detail", args=[lacking.pk])).text
+    page = client.get(reverse("candidate_file", args=[lacking.pk])).text
     assert "资料不完整，缺少：" in page
     assert reverse("candidates:edit", args=[lacking.pk]) not in page
 
@@ -154,7 +154,7 @@ def test_the_notice_costs_the_file_page_no_query(client, organiser, world):
     complete, lacking = Candidate.objects.get(name="党员齐全"), Candidate.objects.get(name="什么都缺")
     counts = []
     for candidate in (complete, lacking):
-        url = reverse("candidates:detail", args=[candidate.pk])
+        url = reverse("candidate_file", args=[candidate.pk])
         client.get(url)
         with CaptureQueriesContext(connection) as ctx:
             client.get(url)

@@ -1,6 +1,6 @@
 """Intake demo data: deterministic, idempotent and valid."""
 
-from cadre_pool.demo import ensure_demo_accounts, seed_candidates, seed_intake
+from candidates.demo import ensure_demo_accounts, seed_candidates, seed_intake
 from candidates.models import Candidate, Contact, PolicyDelivery, PolicyItem, VillageNeed
 
 

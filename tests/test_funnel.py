@@ -58,12 +58,12 @@ def test_rejection_needs_a_reason_and_goes_back_to_filed(district_staff, referen
 def test_detail_page_names_the_steps_as_actions(client, organiser, district_staff, reference):
     candidate = CandidateFactory(township=reference[MINGYANG], status=PoolStatus.FILED)
     client.force_login(organiser)
-    assert "提请入库" in client.get(reverse("candidates:detail", args=[candidate.pk])).text
+    assert "提请入库" in client.get(reverse("candidate_file", args=[candidate.pk])).text
     change_status(actor=organiser, candidate_id=candidate.pk, to_status=PoolStatus.PROPOSED)
-    organiser_page = client.get(reverse("candidates:detail", args=[candidate.pk])).text
+    organiser_page = client.get(reverse("candidate_file", args=[candidate.pk])).text
     assert "确认入库" not in organiser_page
     client.force_login(district_staff)
-    staff_page = client.get(reverse("candidates:detail", args=[candidate.pk])).text
+    staff_page = client.get(reverse("candidate_file", args=[candidate.pk])).text
     assert "确认入库" in staff_page and "退回" in staff_page
 
 
@@ -101,7 +101,7 @@ def test_change_status_ignores_a_foreign_next(client, district_staff, reference)
         reverse("candidates:change_status", args=[candidate.pk]),
         {"to_status": "in_pool", "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("candidates:detail", args=[candidate.pk])
+    assert response["Location"] == reverse("candidate_file", args=[candidate.pk])
 
 
 def test_other_township_organiser_cannot_propose(client, other_organiser, reference):

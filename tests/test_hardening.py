@@ -163,7 +163,7 @@ def test_not_found_is_a_generic_chinese_page(client, organiser, settings):
 
 
 def test_a_server_error_shows_a_generic_page_without_a_trace(client, organiser, monkeypatch):
-    from cadre_pool import todo
+    from reports import todo
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail")

@@ -170,7 +170,7 @@ def test_edit_page_saves_work_history_rows(client, organiser, reference):
     candidate.refresh_from_db()
     assert [e.unit for e in candidate.work_history.all()] == ["巴中物流园"]
     assert candidate.has_industry_skill
-    detail = client.get(reverse("candidates:detail", args=[candidate.pk]))
+    detail = client.get(reverse("candidate_file", args=[candidate.pk]))
     assert "巴中物流园" in detail.text and "物流" in detail.text
 
 

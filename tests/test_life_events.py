@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from assessments import services as management
 from assessments.models import Decision, Review, ReviewRound
-from cadre_pool import timeline, todo
 from cadre_pool.models import AuditAction, AuditEvent
 from candidates.models import Candidate, PoolStatus
 from candidates.services import change_status
 from mentorship import services as cultivation
 from mentorship.models import Mentor, MentorAssignment, Placement, PlanItem, PostType, Secondment, add_months
+from reports import timeline, todo
 from tests.conftest import MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory, MentorFactory
 
@@ -276,7 +276,7 @@ def test_re_entry_after_an_exit_starts_a_clean_cultivation_record(world, distric
     assert assignment.is_lead
     assert _flags(leaving) == (True, False, False)
     client.force_login(organiser)
-    page = client.get(reverse("candidates:detail", args=[leaving.pk])).content.decode()
+    page = client.get(reverse("candidate_file", args=[leaving.pk])).content.decode()
     panel = page[page.index('data-testid="cultivation-panel"') :]
     current_mentors = panel.split("</dd>")[0]
     assert "赵新导师" in current_mentors
@@ -297,7 +297,7 @@ def test_the_file_page_keeps_the_history_while_the_person_is_back_in_the_funnel(
     management.decide_exit(actor=district_staff, candidate_id=leaving.pk, exit_reason="own_wish", note="外出务工")
     change_status(actor=organiser, candidate_id=leaving.pk, to_status=PoolStatus.PROSPECT, reason="返乡")
     client.force_login(organiser)
-    page = client.get(reverse("candidates:detail", args=[leaving.pk])).content.decode()
+    page = client.get(reverse("candidate_file", args=[leaving.pk])).content.decode()
     assert 'data-testid="cultivation-history"' in page
 
 

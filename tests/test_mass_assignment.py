@@ -43,7 +43,7 @@ TODAY = timezone.localdate()
 
 # Routes that change nothing (lists, pages, reports, downloads, GET filter forms).
 READ_ONLY = {
-    "candidates:reveal",  # a POST that only shows the file in full (and writes its audit row)
+    "candidate_reveal",  # a POST that only shows the file in full (and writes its audit row)
     "candidates:list",
     "candidates:picklist",  # type-ahead answers (GET)
     "mentorship:mentor_picklist",
@@ -58,7 +58,14 @@ READ_ONLY = {
     "candidates:needs",
     "candidates:need_detail",
     "candidates:coverage",
-    "candidates:detail",
+    "candidate_file",
+    "home",
+    "todo",
+    "dashboard",
+    "township_comparison",
+    "audit_candidate",
+    "roster_options",  # its POST only builds the roster (and writes its audit row)
+    "registration_form",
     "mentorship:mentors",
     "mentorship:logs",
     "mentorship:candidate",
@@ -77,6 +84,8 @@ def _walk(patterns, namespace=""):
             yield from _walk(pattern.url_patterns, pattern.namespace or namespace)
         elif isinstance(pattern, URLPattern) and namespace in APPS:
             yield f"{namespace}:{pattern.name}"
+        elif isinstance(pattern, URLPattern) and pattern.callback.__module__.startswith("reports."):
+            yield pattern.name
 
 
 # --- the world: one township's records to write to, the other township's as bait -------------------

@@ -9,11 +9,11 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cadre_pool import todo
 from cadre_pool.models import OrgUnit
 from candidates.models import PoolStatus
 from mentorship import services
 from mentorship.models import Mentor, MentorAssignment, PlanItem, PostType, Secondment, add_months
+from reports import todo
 from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN
 from tests.factories import CandidateFactory, MentorFactory
 
@@ -288,11 +288,11 @@ def test_cultivation_appears_on_the_candidate_file_and_timeline(client, organise
     )
     _secondment(organiser, candidate, model_village, datetime.date(2026, 7, 1))
     client.force_login(organiser)
-    response = client.get(reverse("candidates:detail", args=[candidate.pk]))
+    response = client.get(reverse("candidate_file", args=[candidate.pk]))
     kinds = [entry.kind for entry in response.context["timeline"]]
     assert {"pool", "mentoring", "secondment"} <= set(kinds)
     assert "老支书王" in response.text
-    filtered = client.get(reverse("candidates:detail", args=[candidate.pk]), {"kind": "mentoring"})
+    filtered = client.get(reverse("candidate_file", args=[candidate.pk]), {"kind": "mentoring"})
     assert {entry.kind for entry in filtered.context["timeline"]} == {"mentoring"}
 
 

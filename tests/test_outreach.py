@@ -177,7 +177,7 @@ def test_contact_page_logs_a_talk_and_returns_to_the_file(client, organiser, ref
     data["date"] = data["date"].isoformat()
     response = client.post(reverse("candidates:contact_create"), data)
     assert response.status_code == 302
-    assert response["Location"] == reverse("candidates:detail", args=[candidate.pk])
+    assert response["Location"] == reverse("candidate_file", args=[candidate.pk])
     detail = client.get(response["Location"]).text
     assert "介绍返乡任职政策" in detail and "返乡任职补贴" in detail
 
@@ -266,7 +266,7 @@ def test_outreach_pages_keep_their_query_budget(client, request, reference, poli
         reverse("candidates:contacts"),
         reverse("candidates:policies"),
         reverse("candidates:policy_uptake"),
-        reverse("candidates:detail", args=[first[0].pk]),
+        reverse("candidate_file", args=[first[0].pk]),
         reverse("candidates:contact_create"),
         reverse("candidates:contact_correct", args=[Contact.objects.filter(kind="meeting").get().pk]),
     ]
@@ -283,10 +283,10 @@ def test_contacts_and_policy_items_are_on_the_candidate_timeline(client, organis
     candidate = CandidateFactory(township=reference[MINGYANG], name="时间线甲", status=PoolStatus.PROSPECT)
     record_contact(actor=organiser, candidate_ids=[candidate.pk], fields=talk(), policy_ids=[policies["district"].pk])
     client.force_login(organiser)
-    response = client.get(reverse("candidates:detail", args=[candidate.pk]))
+    response = client.get(reverse("candidate_file", args=[candidate.pk]))
     kinds = [entry.kind for entry in response.context["timeline"]]
     assert "contact" in kinds and "policy" in kinds
-    only = client.get(reverse("candidates:detail", args=[candidate.pk]), {"kind": "policy"})
+    only = client.get(reverse("candidate_file", args=[candidate.pk]), {"kind": "policy"})
     assert [entry.title for entry in only.context["timeline"]] == ["发放政策：返乡任职补贴（已送达）"]
 
 

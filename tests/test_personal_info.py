@@ -8,8 +8,8 @@ from candidates.models import Candidate
 
 def test_a_writer_reveals_by_post_and_each_reveal_is_one_audit_row(client, organiser, mingyang_candidate):
     client.force_login(organiser)
-    url = reverse("candidates:reveal", args=[mingyang_candidate.pk])
-    page = client.get(reverse("candidates:detail", args=[mingyang_candidate.pk])).text
+    url = reverse("candidate_reveal", args=[mingyang_candidate.pk])
+    page = client.get(reverse("candidate_file", args=[mingyang_candidate.pk])).text
     assert mingyang_candidate.id_number not in page and url in page
     assert client.get(url).status_code == 405
     response = client.post(url, REMOTE_ADDR="10.0.0.9")
@@ -27,8 +27,8 @@ def test_a_writer_reveals_by_post_and_each_reveal_is_one_audit_row(client, organ
 
 def test_readers_cannot_reveal_and_out_of_scope_is_404(client, leader, other_organiser, mingyang_candidate):
     client.force_login(leader)
-    url = reverse("candidates:reveal", args=[mingyang_candidate.pk])
-    assert url not in client.get(reverse("candidates:detail", args=[mingyang_candidate.pk])).text
+    url = reverse("candidate_reveal", args=[mingyang_candidate.pk])
+    assert url not in client.get(reverse("candidate_file", args=[mingyang_candidate.pk])).text
     assert client.post(url).status_code == 403
     client.force_login(other_organiser)
     assert client.post(url).status_code == 404
@@ -68,9 +68,9 @@ def test_the_reveal_page_costs_the_file_page_and_its_audit_row(client, organiser
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(organiser)
-    client.get(reverse("candidates:detail", args=[mingyang_candidate.pk]))  # warm the cached code tables
+    client.get(reverse("candidate_file", args=[mingyang_candidate.pk]))  # warm the cached code tables
     with CaptureQueriesContext(connection) as detail:
-        client.get(reverse("candidates:detail", args=[mingyang_candidate.pk]))
+        client.get(reverse("candidate_file", args=[mingyang_candidate.pk]))
     with CaptureQueriesContext(connection) as reveal:
-        client.post(reverse("candidates:reveal", args=[mingyang_candidate.pk]))
+        client.post(reverse("candidate_reveal", args=[mingyang_candidate.pk]))
     assert len(reveal) == len(detail) + 1  # the reveal's audit row

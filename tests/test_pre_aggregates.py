@@ -12,11 +12,11 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from cadre_pool import reports
 from candidates.models import Candidate, PoolEvent, PoolStatus
 from candidates.services import change_status, create_candidate
 from mentorship import services
 from mentorship.models import MentorAssignment, Placement, PostType, Secondment
+from reports import statistics
 from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory, MentorFactory
 from tests.test_concurrency import _run
@@ -109,10 +109,10 @@ def test_dashboard_progress_counts_the_flags_of_people_in_the_pool(organiser, di
     CandidateFactory(township=reference[GUANGONG])
     for person in people[:2]:
         services.assign_mentor(actor=organiser, candidate_id=person.pk, mentor_id=mentor.pk)
-    progress = reports.cultivation_progress(reports.visible_candidates(district_staff))
+    progress = statistics.cultivation_progress(statistics.visible_candidates(district_staff))
     modes = {"seconded_full_time": 0, "seconded_part_time": 0}
     assert progress == {"in_pool": 4, "mentored": 2, "placed": 0, "seconded": 0, **modes}
-    progress = reports.cultivation_progress(reports.visible_candidates(organiser))
+    progress = statistics.cultivation_progress(statistics.visible_candidates(organiser))
     assert progress == {"in_pool": 3, "mentored": 2, "placed": 0, "seconded": 0, **modes}
 
 
@@ -135,9 +135,9 @@ def test_monthly_movements_equal_the_count_per_person(organiser, district_staff,
             PoolEvent.objects.filter(candidate=person).update(created_at=now - datetime.timedelta(days=40 * i))
     today = timezone.localdate()
     for user, township in ((district_staff, None), (district_staff, reference[GUANGONG]), (organiser, None)):
-        scope = reports.visible_candidates(user, township)
+        scope = statistics.visible_candidates(user, township)
         expected = PoolEvent.objects.filter(candidate__in=scope, to_status=PoolStatus.IN_POOL).count()
-        months = reports.monthly_movements(user, township, today=today)
+        months = statistics.monthly_movements(user, township, today=today)
         assert sum(row["entered"] for row in months) == expected > 0
 
 

@@ -77,7 +77,7 @@ def _pages(reference, candidate) -> dict[str, tuple[str, str, dict]]:
             filtered,
         ),
         "talent supply list (district staff)": ("district_staff", reverse("candidates:supply"), {}),
-        "candidate detail (organiser)": ("organiser", reverse("candidates:detail", args=[candidate.pk]), {}),
+        "candidate detail (organiser)": ("organiser", reverse("candidate_file", args=[candidate.pk]), {}),
         "home (organiser)": ("organiser", reverse("home"), {}),
         "dashboard (district staff)": ("district_staff", reverse("dashboard"), {}),
         "dashboard (organiser)": ("organiser", reverse("dashboard"), {}),

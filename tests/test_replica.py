@@ -75,6 +75,6 @@ def test_pages_that_edit_never_read_from_the_replica(client, settings, reference
     candidate = CandidateFactory(township=reference[MINGYANG], village=reference[QILONGSHAN])
     client.force_login(organiser)
     with CaptureQueriesContext(connections[REPLICA]) as replica:
-        assert client.get(reverse("candidates:detail", args=[candidate.pk])).status_code == 200
+        assert client.get(reverse("candidate_file", args=[candidate.pk])).status_code == 200
         assert client.get(reverse("candidates:list")).status_code == 200
     assert not replica.captured_queries

@@ -347,7 +347,7 @@ def test_roster_rows_stream_unless_the_export_reports_progress(organiser, listed
     from openpyxl import Workbook
 
     from cadre_pool.excel import add_table, workbook_bytes
-    from cadre_pool.roster import build_roster
+    from reports.roster import build_roster
 
     def holdable(**progress) -> list[bool]:
         table, _count = build_roster(organiser, QueryDict())

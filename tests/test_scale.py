@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cadre_pool.models import User
-from cadre_pool.scale import BENCH_ACCOUNTS
 from candidates.models import Candidate, PoolEvent
+from reports.scale import BENCH_ACCOUNTS
 
 # seed_scale loads with COPY: PostgreSQL only.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -20,7 +20,7 @@ def test_organiser_list_shows_only_own_township(client, organiser, both):
     assert "李关公" not in response.text
 
 
-@pytest.mark.parametrize("url_name", ["candidates:detail", "candidates:edit"])
+@pytest.mark.parametrize("url_name", ["candidate_file", "candidates:edit"])
 def test_organiser_gets_404_on_other_township_candidate(client, organiser, both, url_name):
     client.force_login(organiser)
     response = client.get(reverse(url_name, args=[both[1].pk]))
@@ -57,12 +57,12 @@ def test_district_staff_see_every_township(client, district_staff, both):
     client.force_login(district_staff)
     response = client.get(reverse("candidates:list"))
     assert {c.name for c in response.context["object_list"]} == {"张明阳", "李关公"}
-    assert client.get(reverse("candidates:detail", args=[both[1].pk])).status_code == 200
+    assert client.get(reverse("candidate_file", args=[both[1].pk])).status_code == 200
 
 
 def test_leader_reads_but_cannot_edit(client, leader, both):
     client.force_login(leader)
-    assert client.get(reverse("candidates:detail", args=[both[0].pk])).status_code == 200
+    assert client.get(reverse("candidate_file", args=[both[0].pk])).status_code == 200
     assert client.get(reverse("candidates:edit", args=[both[0].pk])).status_code == 403
     assert client.get(reverse("candidates:create")).status_code == 403
 
@@ -71,7 +71,7 @@ def test_leader_reads_but_cannot_edit(client, leader, both):
 def test_admin_roles_do_not_read_candidate_files(client, request, role_fixture, both):
     client.force_login(request.getfixturevalue(role_fixture))
     assert client.get(reverse("candidates:list")).status_code == 403
-    assert client.get(reverse("candidates:detail", args=[both[0].pk])).status_code == 403
+    assert client.get(reverse("candidate_file", args=[both[0].pk])).status_code == 403
 
 
 def test_visible_to_is_empty_for_anonymous_and_inactive(both, organiser):
@@ -83,7 +83,7 @@ def test_visible_to_is_empty_for_anonymous_and_inactive(both, organiser):
 
 
 def test_anonymous_user_is_sent_to_login(client, both):
-    response = client.get(reverse("candidates:detail", args=[both[0].pk]))
+    response = client.get(reverse("candidate_file", args=[both[0].pk]))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 

@@ -242,7 +242,7 @@ def test_full_and_part_time_are_told_apart_on_every_report(client, organiser, di
     plan(organiser, part, hosts[1], mode="part_time")
     client.force_login(organiser)
     for person, mode, other in [(full, "全脱产", "半脱产"), (part, "半脱产", "全脱产")]:
-        detail = client.get(reverse("candidates:detail", args=[person.pk])).text
+        detail = client.get(reverse("candidate_file", args=[person.pk])).text
         assert mode in detail and other not in detail
         cultivation = client.get(reverse("mentorship:candidate", args=[person.pk])).text
         assert mode in cultivation

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from cadre_pool.demo import DEMO_ACCOUNTS, FEATURED_VILLAGES, ensure_demo_accounts, seed_candidates
 from cadre_pool.models import Education, OrgUnit, PoliticalStatus
 from cadre_pool.reference import load_divisions
+from candidates.demo import DEMO_ACCOUNTS, FEATURED_VILLAGES, ensure_demo_accounts, seed_candidates
 from candidates.models import Candidate, PoolEvent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,7 @@ def test_healthz_reports_database(client, db):
 
 def test_pages_with_personal_data_are_not_cached_and_carry_security_headers(client, organiser, mingyang_candidate):
     client.force_login(organiser)
-    response = client.get(reverse("candidates:detail", args=[mingyang_candidate.pk]))
+    response = client.get(reverse("candidate_file", args=[mingyang_candidate.pk]))
     assert response["Cache-Control"] == "no-store, private"
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -78,13 +78,12 @@ def test_pages_with_personal_data_are_not_cached_and_carry_security_headers(clie
 
 def test_full_id_and_phone_never_appear_on_list_or_detail(client, district_staff, mingyang_candidate):
     client.force_login(district_staff)
-    for url in [reverse("candidates:list"), reverse("candidates:detail", args=[mingyang_candidate.pk])]:
+    for url in [reverse("candidates:list"), reverse("candidate_file", args=[mingyang_candidate.pk])]:
         text = client.get(url).text
         assert mingyang_candidate.id_number not in text
         assert mingyang_candidate.phone not in text
     assert (
-        mingyang_candidate.masked_id_number
-        in client.get(reverse("candidates:detail", args=[mingyang_candidate.pk])).text
+        mingyang_candidate.masked_id_number in client.get(reverse("candidate_file", args=[mingyang_candidate.pk])).text
     )
 
 

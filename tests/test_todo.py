@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services as management
-from candidates import hooks
+from candidates import todo as candidate_todo
 from candidates import views as candidate_views
 from candidates.models import Candidate, PoolStatus
 from candidates.services import change_status
@@ -210,7 +210,7 @@ def test_the_funnel_shows_the_proposal_the_item_names_beyond_its_first_page(clie
 
 
 def test_past_the_cap_an_item_leads_to_the_filtered_list(client, organiser, reference, monkeypatch):
-    monkeypatch.setattr(hooks, "ITEMS_PER_KIND", 2)
+    monkeypatch.setattr(candidate_todo, "ITEMS_PER_KIND", 2)
     for n in range(3):
         _person(reference, f"缺籍贯{n}", status=PoolStatus.FILED, native_place="")
     items = [item for item in _items(client, organiser) if item.kind == "incomplete_file"]

@@ -60,7 +60,7 @@ def _pages(role: str, candidate, round_pk) -> list[tuple[str, str]]:
         ("rounds", reverse("assessments:rounds")),
         ("round", reverse("assessments:round", args=[round_pk])),
         ("todo", reverse("todo")),
-        ("file", reverse("candidates:detail", args=[pk])),
+        ("file", reverse("candidate_file", args=[pk])),
         ("registration-form", reverse("registration_form", args=[pk])),
         ("cultivation", reverse("mentorship:candidate", args=[pk])),
         ("roster-options", reverse("roster_options")),

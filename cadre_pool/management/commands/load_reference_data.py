@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
 from cadre_pool.reference import DEFAULT_DIVISIONS_FILE, load_code_tables, load_divisions
-from mentorship.reference import ensure_post_types
 
 
 class Command(BaseCommand):
@@ -12,7 +11,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = load_code_tables()
-        ensure_post_types()
         self.stdout.write("代码表已载入：" + "，".join(f"{name} {n} 条" for name, n in counts.items()))
         if not options["no_divisions"]:
             result = load_divisions(DEFAULT_DIVISIONS_FILE)

@@ -4,17 +4,18 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import OuterRef, StringAgg, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadre_pool import exports
 from cadre_pool.excel import Column, Table
 from cadre_pool.personal import mask_id_number, mask_mobile
+from candidates.filters import CandidateFilter
 from candidates.identity import age_on
+from candidates.models import Candidate, PoolStatus, SourceCategory
+from mentorship.models import MentorAssignment, Placement
 
 CHUNK = 2000
 
@@ -143,8 +144,6 @@ def _ordered(*fields) -> dict:
 
 def roster_queryset(queryset):
     """The list's own filtered queryset as the roster's values (ROSTER_FIELDS), one query per chunk."""
-    from candidates.models import Candidate
-    from mentorship.models import MentorAssignment, Placement
 
     mentors = (
         MentorAssignment.objects.filter(candidate=OuterRef("pk"), end_date__isnull=True)
@@ -200,7 +199,6 @@ def roster_table(*, queryset, columns: list[RosterColumn], user, filters: str, u
         "user": user,
         "masked": "" if unmasked else _(" · ID numbers and phones masked"),
     }
-    from candidates.models import PoolStatus, SourceCategory
 
     context = RosterContext(
         unmasked=unmasked,
@@ -224,15 +222,8 @@ def _bind(column: RosterColumn, context: RosterContext):
     return lambda row: value(row[0], row[1], context)
 
 
-def is_large(count: int) -> bool:
-    return count > settings.EXPORT_ASYNC_THRESHOLD
-
-
-@exports.register("roster", "roster")
 def build_roster(user, params) -> tuple[Table, int]:
     """The candidate list's own filters, scope and order, with the columns and order the user chose."""
-    from candidates.filters import CandidateFilter
-    from candidates.models import Candidate
 
     base = Candidate.objects.visible_to(user).order_by("township__code", "name", "pk")
     filterset = CandidateFilter(params, queryset=base, user=user)

@@ -49,7 +49,7 @@ class CandidateActionView(RoleRequiredMixin, ServiceFormMixin, FormView):
         )
 
     def get_success_url(self):
-        return reverse("candidates:detail", args=[self.candidate.pk])
+        return reverse("candidate_file", args=[self.candidate.pk])
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -80,4 +80,4 @@ class RecordActionView(RoleRequiredMixin, ServiceFormMixin, FormView):
         )
 
     def get_success_url(self):
-        return reverse("candidates:detail", args=[self.record.candidate_id])
+        return reverse("candidate_file", args=[self.record.candidate_id])

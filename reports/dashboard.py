@@ -9,13 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadre_pool import exports, reports
+from cadre_pool import exports
 from cadre_pool.access import READERS, access
 from cadre_pool.excel import Column, Table, workbook_bytes
 from cadre_pool.models import OrgUnit
 from cadre_pool.org_choices import unit_choices
 from cadre_pool.routers import reads_from_replica
 from candidates.models import PoolStatus
+from mentorship.models import MentorAssignment
+from reports import statistics
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,12 +46,12 @@ def dashboard(request):
     if not user.is_organiser and request.GET.get("township", "").isdigit():
         township = get_object_or_404(OrgUnit.objects.townships().visible_to(user), pk=request.GET["township"])
     base = {"township": township.pk} if township else {}
-    candidates = reports.visible_candidates(user, township)
-    figures = reports.dashboard_figures(candidates, base=base, today=today)
-    figures.append(reports.village_coverage(user, township))
-    months = reports.monthly_movements(user, township, today=today)
-    progress = reports.cultivation_progress(candidates)
-    review = reports.round_progress(user, candidates)
+    candidates = statistics.visible_candidates(user, township)
+    figures = statistics.dashboard_figures(candidates, base=base, today=today)
+    figures.append(statistics.village_coverage(user, township))
+    months = statistics.monthly_movements(user, township, today=today)
+    progress = statistics.cultivation_progress(candidates)
+    review = statistics.round_progress(user, candidates)
     scope_name = str(township or user.unit)
 
     if request.GET.get("export") == "xlsx":
@@ -87,7 +89,7 @@ def dashboard(request):
     )
 
 
-def _figure_table(figure: reports.Figure, request, scope_name: str) -> Table:
+def _figure_table(figure: statistics.Figure, request, scope_name: str) -> Table:
     return Table(
         sheet=figure.title,
         title=figure.title,
@@ -137,10 +139,9 @@ def _months_table(months: list[dict], request, scope_name: str) -> Table:
 
 def township_rows(user) -> list[dict]:
     """One row per township in scope with its key figures (one grouped query per source)."""
-    from mentorship.models import MentorAssignment
 
     townships = list(OrgUnit.objects.townships().visible_to(user).order_by("code"))
-    candidates = reports.visible_candidates(user)
+    candidates = statistics.visible_candidates(user)
     counts = {
         row["township_id"]: row
         for row in candidates.values("township_id")
@@ -154,7 +155,7 @@ def township_rows(user) -> list[dict]:
                 "pk",
                 filter=Q(
                     status=PoolStatus.IN_POOL,
-                    birth_date__gt=reports._years_ago(timezone.localdate(), 36),
+                    birth_date__gt=statistics._years_ago(timezone.localdate(), 36),
                 ),
             ),
         )

@@ -1,15 +1,30 @@
-"""What the information files add to the to-do list: incomplete files and pool entries to approve."""
+"""What the information files add to the to-do list: incomplete files and pool entries to approve.
+
+`TodoItem` is the shape of one to-do item for every app; reports.todo gathers them.
+"""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadre_pool import todo
 from candidates.completeness import missing_information
 from candidates.models import LEFT_THE_POOL, Candidate, PoolEvent, PoolStatus
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    kind: str
+    kind_label: str
+    candidate_name: str
+    message: str
+    url: str
+    due: datetime.date | None = None
+    township: str = ""
+
 
 # A to-do list is read, not paged: past this many items of one kind, the last item leads to the
 # candidate list filtered the same way, where every one of them can be found.
@@ -20,12 +35,11 @@ def _missing(candidate) -> str:
     return "、".join(str(check.label) for check in missing_information(candidate))
 
 
-def _more(kind: str, label: str, message: str, url: str) -> todo.TodoItem:
+def _more(kind: str, label: str, message: str, url: str) -> TodoItem:
     # Undated and unnamed, so it sorts first among its kind.
-    return todo.TodoItem(kind=kind, kind_label=label, candidate_name="", message=message, url=url)
+    return TodoItem(kind=kind, kind_label=label, candidate_name="", message=message, url=url)
 
 
-@todo.register("incomplete_file")
 def incomplete_files(user, today: datetime.date):
     """The organiser keeps the township's files, so the organiser is asked to complete them; the
     district finds them through the candidate list's filter instead of a to-do item per file."""
@@ -43,7 +57,7 @@ def incomplete_files(user, today: datetime.date):
         checks = missing_information(candidate)
         # The edit form opened at the first field to fill.
         anchor = f"#id_{checks[0].field}" if checks else ""
-        yield todo.TodoItem(
+        yield TodoItem(
             kind="incomplete_file",
             kind_label=label,
             candidate_name=candidate.name,
@@ -60,7 +74,6 @@ def incomplete_files(user, today: datetime.date):
         )
 
 
-@todo.register("pool_entry")
 def pool_entries_awaiting_approval(user, today: datetime.date):
     """Pool-entry proposals, decided by district staff on the funnel page, oldest first."""
     if not user.can_decide:
@@ -82,7 +95,7 @@ def pool_entries_awaiting_approval(user, today: datetime.date):
         missing = _missing(candidate)
         if missing:
             message += " " + _("Incomplete file, missing: %(fields)s.") % {"fields": missing}
-        yield todo.TodoItem(
+        yield TodoItem(
             kind="pool_entry",
             kind_label=label,
             candidate_name=candidate.name,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.models import Review, ReviewRound
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
 from cadre_pool.org_choices import code_choices, code_table
 from candidates.coverage import annotate_reserves
@@ -244,7 +245,6 @@ def cultivation_progress(candidates) -> dict:
 
 def round_progress(user, candidates) -> dict | None:
     """The latest open look-back round: reviews filled out of those due, in the user's scope."""
-    from assessments.models import Review, ReviewRound
 
     latest = ReviewRound.objects.visible_to(user).filter(status=ReviewRound.Status.OPEN).first()
     if latest is None:

@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from cadre_pool.models import OrgUnit, User
 from cadre_pool.reference import load_code_tables
-from cadre_pool.scale import PROVINCE_CODE, Seeder, scale_accounts
-from mentorship.reference import ensure_post_types
+from reports.scale import PROVINCE_CODE, Seeder, scale_accounts
 
 
 class Command(BaseCommand):
@@ -31,7 +30,6 @@ class Command(BaseCommand):
                 "(or let `make bench` do it) before seeding again."
             )
         load_code_tables()
-        ensure_post_types()
         result = Seeder(candidates=options["candidates"], seed=options["seed"], log=self.stdout.write).run()
         # Accounts for the bench (signed in without a password: every account here is unusable).
         for username, (role, code) in scale_accounts().items():

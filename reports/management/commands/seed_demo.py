@@ -2,11 +2,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.demo import seed_management
-from cadre_pool.demo import DEMO_PASSWORD, DISTRICT_CODE, ensure_demo_accounts, seed_candidates, seed_intake
 from cadre_pool.models import OrgUnit
 from cadre_pool.reference import load_code_tables
+from candidates.demo import DEMO_PASSWORD, DISTRICT_CODE, ensure_demo_accounts, seed_candidates, seed_intake
 from mentorship.demo import seed_cultivation
-from mentorship.reference import ensure_post_types
 
 
 class Command(BaseCommand):
@@ -31,7 +30,6 @@ class Command(BaseCommand):
         if not OrgUnit.objects.filter(code="511903000000").exists():
             raise CommandError("尚未载入恩阳区区划：请先运行 manage.py load_reference_data。")
         load_code_tables()
-        ensure_post_types()
         accounts = ensure_demo_accounts()
         created = seed_candidates(count=options["candidates"], seed=options["seed"])
         seed_intake(seed=options["seed"])

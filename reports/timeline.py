@@ -1,60 +1,44 @@
 """One chronological view of everything that happened to a candidate, across apps.
 
-Each app registers a provider in its AppConfig.ready(); a provider returns the entries
-for one candidate with a fixed number of queries. The candidates app does not import
-the apps that build on it: they come to it through this registry.
+Each app lists the entries of its own records; this module gathers them in one list. A source
+returns the entries for one candidate with a fixed number of queries.
 """
 
-import datetime
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from html import escape
 
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
+from django.utils.translation import gettext_lazy
 
+from assessments import records as management
+from candidates import timeline as files
+from candidates.timeline import TimelineEntry
+from mentorship import records as cultivation
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime.datetime
-    kind: str
-    kind_label: str
-    title: str
-    detail: str = ""
-    actor: str = ""
-    extra: dict = field(default_factory=dict)
-
-
-Provider = Callable[[object], Iterable[TimelineEntry]]
-_providers: list[tuple[str, str, Provider]] = []
-
-
-def register(kind: str, label) -> Callable[[Provider], Provider]:
-    def decorator(provider: Provider) -> Provider:
-        if all(existing != kind for existing, _, _ in _providers):
-            _providers.append((kind, label, provider))
-        return provider
-
-    return decorator
+SOURCES = (
+    ("pool", gettext_lazy("pool status"), files.pool_events),
+    ("contact", gettext_lazy("contact"), files.contact_entries),
+    ("policy", gettext_lazy("policy item"), files.policy_entries),
+    ("mentoring", gettext_lazy("mentoring"), cultivation.mentoring_entries),
+    ("plan", gettext_lazy("growth plan"), cultivation.plan_entries),
+    ("post", gettext_lazy("post placement"), cultivation.placement_entries),
+    ("secondment", gettext_lazy("secondment"), cultivation.secondment_entries),
+    ("course", gettext_lazy("training course"), cultivation.course_entries),
+    ("assessment", gettext_lazy("key-task assessment"), management.assessment_entries),
+    ("review", gettext_lazy("look-back review"), management.review_entries),
+    ("decision", gettext_lazy("decision"), management.decision_entries),
+)
 
 
 def kinds() -> list[tuple[str, str]]:
-    return [(kind, str(label)) for kind, label, _ in _providers]
-
-
-def at_day(day: datetime.date) -> datetime.datetime:
-    """Dated records sort as the start of their day in the local time zone."""
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    return [(kind, str(label)) for kind, label, _ in SOURCES]
 
 
 def for_candidate(candidate, kind: str | None = None) -> list[TimelineEntry]:
-    entries: list[TimelineEntry] = []
-    for provider_kind, _, provider in _providers:
-        if kind and provider_kind != kind:
-            continue
-        entries.extend(provider(candidate))
+    entries = [
+        entry for source, _, entries_of in SOURCES if not kind or source == kind for entry in entries_of(candidate)
+    ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 

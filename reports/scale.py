@@ -20,10 +20,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from cadre_pool.demo import GIVEN_FEMALE, GIVEN_MALE, SURNAMES
+from cadre_pool.models import OrgUnit
+from candidates.demo import GIVEN_FEMALE, GIVEN_MALE, SURNAMES
 from candidates.identity import id_check_char
+from candidates.models import Candidate
 from candidates.pinyin import MAX_VARIANTS, name_initials
 
 PROVINCE_CODE = "990000000000"
@@ -563,11 +566,6 @@ class Seeder:
 def scale_accounts() -> dict[str, tuple[str, str]]:
     """username → (role, unit code) of the bench accounts: the province, the first city, and the district
     and township holding the largest township."""
-    from django.db.models import Count
-
-    from cadre_pool.models import OrgUnit
-    from candidates.models import Candidate
-
     largest = (
         Candidate.objects.filter(township__code__startswith="99")
         .values("township_id")

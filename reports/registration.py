@@ -7,16 +7,16 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from assessments.records import management_records
 from cadre_pool import exports
 from cadre_pool.access import READERS, access
 from cadre_pool.excel import FORMULA_PREFIXES, printable
 from cadre_pool.exports import xlsx_response
 from candidates.models import Candidate
+from mentorship.records import cultivation_records
 
 
 def _context(candidate: Candidate) -> dict:
-    from assessments.hooks import management_records
-    from mentorship.hooks import cultivation_records
 
     cultivation = cultivation_records(candidate)
     management = management_records(candidate)
