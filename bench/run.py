@@ -72,8 +72,17 @@ def _seeded_size(name: str) -> int | None:
         return None
 
 
+# The scale databases hold no usable account and no enrolled authenticator, so a fixed key will do.
+BENCH_OTP_KEY = "YmVuY2gtb25seS1vdHAta2V5LW5vdC1hLXNlY3JldCE="
+
+
 def _env(name: str) -> dict:
-    return {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": f"{SERVER}/{name}"}
+    return {
+        "OTP_ENCRYPTION_KEY": BENCH_OTP_KEY,
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": f"{SERVER}/{name}",
+    }
 
 
 def _manage(name: str, *args: str) -> None:

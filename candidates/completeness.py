@@ -3,7 +3,7 @@
 A file can be saved without these (an imported roster often lacks them), but it is then
 incomplete: the candidate list filters such files, the file page names what is missing and the
 to-do list asks for it. Each check is written twice, as a query condition for lists and as a test
-of one loaded file, and `tests/test_completeness.py` keeps the two in agreement.
+of one loaded file, and `tests/candidates/test_completeness.py` keeps the two in agreement.
 """
 
 from collections.abc import Callable

@@ -219,7 +219,7 @@ def _check_new(*, actor, candidate: Candidate, existing_references: dict[str, se
     were answered for the whole batch, uniqueness by the caller.
 
     The database constraints are not queried row by row either: `clean()` and the fields' choices mirror
-    each of them (tests/test_import_bulk.py keeps that true), and the database still enforces them on insert.
+    each of them (tests/candidates/test_import_bulk.py keeps that true), and the database still enforces them on insert.
     """
     _check_target_village(actor=actor, candidate=candidate)
     checked = [

@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from cadre_pool.settings import *  # noqa: F403
 
 # The replica alias mirrors the test database; reads are routed to it only in tests that switch
-# REPLICA_READS on (tests/test_replica.py), with committed data (a mirror is another connection).
+# REPLICA_READS on (tests/reports/test_replica.py), with committed data (a mirror is another connection).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 REPLICA_READS = False
 
@@ -34,5 +34,5 @@ SECURE_HSTS_SECONDS = 0
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Renew the session on every signed-in request, so that a page's query count does not depend on how
-# long ago the previous request was; tests/test_sessions.py checks the once-a-minute production value.
+# long ago the previous request was; tests/cadre_pool/test_sessions.py checks the once-a-minute production value.
 SESSION_RENEW_SECONDS = 0

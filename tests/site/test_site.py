@@ -15,7 +15,7 @@ from cadre_pool.reference import load_divisions
 from candidates.demo import DEMO_ACCOUNTS, FEATURED_VILLAGES, ensure_demo_accounts, seed_candidates
 from candidates.models import Candidate, PoolEvent
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start(**env):

@@ -17,10 +17,10 @@ from candidates.services import change_status, create_candidate
 from mentorship import services
 from mentorship.models import MentorAssignment, Placement, PostType, Secondment
 from reports import statistics
+from tests.candidates.test_information_file import _fields
 from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory, MentorFactory
-from tests.test_concurrency import _run
-from tests.test_information_file import _fields
+from tests.site.test_concurrency import _run
 
 START = datetime.date(2026, 3, 1)
 

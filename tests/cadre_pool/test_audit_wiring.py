@@ -87,7 +87,7 @@ def test_imports_record_hash_counts_and_result(organiser, reference):
     import hashlib
 
     from candidates.importing import run_import
-    from tests.test_import import good_row, workbook
+    from tests.candidates.test_import import good_row, workbook
 
     content = workbook([good_row(1), good_row(2, **{"姓名": ""})])
     run_import(actor=organiser, content=content, township=reference[MINGYANG], commit=True)

@@ -17,9 +17,9 @@ from cadre_pool import exports
 from cadre_pool.models import Export
 from cadre_pool.text import without_control_characters
 from candidates.models import Candidate
+from tests.candidates.test_candidate_forms import _post_data
 from tests.conftest import MINGYANG, QILONGSHAN
 from tests.factories import CandidateFactory
-from tests.test_candidate_forms import _post_data
 
 CONTROL = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x85, 0x9F]))
 # What PostgreSQL can store in a text column: anything but NUL and lone surrogates.

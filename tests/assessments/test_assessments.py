@@ -19,7 +19,7 @@ from candidates.services import change_status
 from mentorship import services as cultivation
 from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory
-from tests.test_query_budget import DETAIL_BUDGET
+from tests.site.test_query_budget import DETAIL_BUDGET
 
 TODAY = datetime.date.today()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -394,7 +394,7 @@ def test_weak_assessments_flag(organiser, pool):
 def _queries(client, url, params=None):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url, params or {}).status_code == 200
-    # As tests/test_query_budget.py counts: savepoints and SET LOCAL are bookkeeping, not work.
+    # As tests/site/test_query_budget.py counts: savepoints and SET LOCAL are bookkeeping, not work.
     return sum(1 for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"] and not q["sql"].startswith("SET LOCAL"))
 
 

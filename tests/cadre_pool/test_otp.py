@@ -135,7 +135,7 @@ def test_an_unknown_role_in_the_setting_stops_start_up(env):
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],

@@ -9,7 +9,7 @@ from candidates.models import Candidate, ReserveAssignment, SkillTag, VillageNee
 from candidates.services import assign_reserve, change_status, save_village_need
 from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory
-from tests.test_query_budget import _count_queries
+from tests.site.test_query_budget import _count_queries
 
 
 @pytest.fixture(autouse=True)

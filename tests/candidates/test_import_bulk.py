@@ -13,9 +13,9 @@ from candidates.importing import run_import, shown
 from candidates.models import Candidate, PoolEvent, SkillTag
 from candidates.pinyin import name_initials
 from candidates.services import BATCH_SIZE, create_candidate, create_candidates
+from tests.candidates.test_import import HEADER, valid_id, workbook
 from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory
-from tests.test_import import HEADER, valid_id, workbook
 
 SKILLS = "产业经验或专业技能"
 # Queries of a preview of 20 or 1,000 new people on PostgreSQL (savepoints left out, as in

@@ -1,6 +1,6 @@
 """Query budgets: every main page costs a fixed, recorded number of queries, whatever the row count.
 
-The expected counts live in tests/query_budgets.json (as NetBox keeps tests/query_counts.json). A page
+The expected counts live in tests/site/query_budgets.json (as NetBox keeps tests/query_counts.json). A page
 that needs more queries than its budget, or fewer, fails here: raise a budget only with a reason in the
 commit message, and lower it when a change saves a query. Each page is read once before counting, so
 the budget is the steady state (cached drop-downs filled, see cadre_pool/org_choices.py).
@@ -99,7 +99,7 @@ def _measure(client, request, pages) -> dict[str, int]:
 def test_main_pages_keep_their_query_budget_from_10_to_200_rows(client, request, reference, district_staff):
     candidate = CandidateFactory(township=reference[MINGYANG], village=reference[QILONGSHAN], name="张预算")
     pages = _pages(reference, candidate)
-    assert set(pages) == set(BUDGETS), "tests/query_budgets.json and the pages measured here differ"
+    assert set(pages) == set(BUDGETS), "tests/site/query_budgets.json and the pages measured here differ"
 
     _add_rows(reference, FEW, candidate, district_staff)
     few = _measure(client, request, pages)
@@ -110,7 +110,7 @@ def test_main_pages_keep_their_query_budget_from_10_to_200_rows(client, request,
     assert not growing, f"query counts grow with the rows (at {FEW} rows, at {MANY}): {growing}"
     off_budget = {name: (many[name], BUDGETS[name]) for name in pages if many[name] != BUDGETS[name]}
     assert not off_budget, (
-        f"queries (measured, budget) differ from tests/query_budgets.json: {off_budget}. Lower a budget "
+        f"queries (measured, budget) differ from tests/site/query_budgets.json: {off_budget}. Lower a budget "
         "when a change saves queries; raise one only for a reason stated in the commit."
     )
 

@@ -17,7 +17,7 @@ from candidates.models import Candidate, ImportBatch
 from tests.conftest import GUANGONG, MINGYANG
 from tests.factories import CandidateFactory
 
-CORPUS = Path(__file__).resolve().parent / "data" / "import_corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "import_corpus"
 EXPECTATIONS = json.loads((CORPUS / "expectations.json").read_text(encoding="utf-8"))
 BY_FILE = {roster["file"]: roster for roster in EXPECTATIONS}
 

@@ -7,10 +7,10 @@ from django.utils import translation
 
 from candidates.models import Candidate, PoolStatus
 from candidates.services import change_status
+from tests.candidates.test_pool_events import race
 from tests.conftest import GUANGONG, MINGYANG
 from tests.factories import CandidateFactory
-from tests.test_pool_events import race
-from tests.test_query_budget import _count_queries
+from tests.site.test_query_budget import _count_queries
 
 
 @pytest.fixture(autouse=True)

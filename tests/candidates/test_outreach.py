@@ -12,7 +12,7 @@ from candidates.models import Contact, ContactKind, PolicyDelivery, PolicyItem, 
 from candidates.services import record_contact, record_uptake
 from tests.conftest import DISTRICT, GUANGONG, MINGYANG, QILONGSHAN
 from tests.factories import CandidateFactory
-from tests.test_query_budget import DETAIL_BUDGET, _count_queries
+from tests.site.test_query_budget import DETAIL_BUDGET, _count_queries
 
 TODAY = timezone.localdate()
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from candidates.models import Candidate
+from tests.candidates.test_candidate_forms import _post_data
 from tests.conftest import QILONGSHAN, XINAN
-from tests.test_candidate_forms import _post_data
 
 pytestmark = [pytest.mark.reliability]
 

@@ -14,9 +14,9 @@ from candidates.identity import id_check_char
 from candidates.importing import FileRejected, run_import
 from candidates.models import Candidate, ImportBatch
 from candidates.services import create_candidate
+from tests.candidates.test_normalise import exactly_representable_id
 from tests.conftest import GUANGONG, MINGYANG
 from tests.factories import CandidateFactory
-from tests.test_normalise import exactly_representable_id
 
 HEADER = [
     "姓名",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from cadre_pool.models import AuditAction, AuditEvent
 from candidates.importing import AlreadyConfirmed, confirm_import
 from candidates.models import Candidate, ImportBatch
-from tests.test_import import good_row, workbook
+from tests.candidates.test_import import good_row, workbook
 
 pytestmark = [pytest.mark.reliability]
 

@@ -31,10 +31,10 @@ from candidates.models import Candidate, ImportBatch, PolicyDelivery, PoolStatus
 from candidates.services import record_contact, save_village_need
 from mentorship import services as cultivation
 from mentorship.models import PlanItem, PostType
+from tests.candidates.test_import import good_row, workbook
+from tests.candidates.test_outreach import policy
 from tests.conftest import DISTRICT, GUANGONG, MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory, MentorFactory
-from tests.test_import import good_row, workbook
-from tests.test_outreach import policy
 
 pytestmark = [pytest.mark.reliability]
 

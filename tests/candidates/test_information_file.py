@@ -237,7 +237,7 @@ def test_duplicate_message_reaches_the_form(client, other_organiser, reference):
 
 
 def test_file_form_pages_keep_their_query_budget(client, organiser, reference):
-    from tests.test_query_budget import _count_queries
+    from tests.site.test_query_budget import _count_queries
 
     candidate = CandidateFactory(township=reference[MINGYANG], age=40)
     client.force_login(organiser)

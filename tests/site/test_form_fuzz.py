@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from candidates.forms import CandidateForm
 from candidates.identity import age_on, id_check_char, normalise_id_number, normalise_mobile, validate_id_number
 from tests.conftest import QILONGSHAN
-from tests.test_mass_assignment import world  # noqa: F401  (the same records to build forms about)
+from tests.site.test_mass_assignment import world  # noqa: F401  (the same records to build forms about)
 
 pytestmark = [pytest.mark.reliability]
 

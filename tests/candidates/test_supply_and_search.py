@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from candidates.models import Candidate, SkillTag
 from candidates.pinyin import name_initials
 from candidates.services import create_candidate, update_candidate
+from tests.candidates.test_information_file import _fields
 from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory
-from tests.test_information_file import _fields
-from tests.test_query_budget import _count_queries
+from tests.site.test_query_budget import _count_queries
 
 
 @pytest.fixture(autouse=True)
