@@ -17,7 +17,7 @@ class ScopedModelBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_user(self, user_id):
-        # An inactive user is returned on purpose: the session hash (User._get_session_auth_hash)
+        # An inactive user is returned on purpose: the session hash (User.session_auth_hash)
         # covers is_active, so Django flushes the session instead of merely ignoring it, and
         # enabling the account again does not revive it (S4).
         return get_user_model()._default_manager.select_related("unit").filter(pk=user_id).first()

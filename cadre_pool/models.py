@@ -166,10 +166,17 @@ class User(AbstractUser):
         ):
             raise ValidationError({"unit": _("District staff and leaders must be bound to a district or above.")})
 
-    def _get_session_auth_hash(self, secret=None):
-        # Django ends a session whose stored hash no longer matches. Besides the password, the hash
-        # covers what decides what the user may see: disabling the account or moving it to another
-        # unit or role ends every session it has (S4).
+    def get_session_auth_hash(self):
+        return self.session_auth_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self.session_auth_hash(secret=fallback_secret)
+
+    def session_auth_hash(self, secret=None) -> str:
+        """Django ends a session whose stored hash no longer matches. Besides the password, the hash
+        covers what decides what the user may see: disabling the account or moving it to another
+        unit or role ends every session it has (S4)."""
         return salted_hmac(
             "cadre_pool.User.get_session_auth_hash",
             f"{self.password}|{self.role}|{self.unit_id}|{self.is_active}",
