@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.models import FastChoiceLabels, OrgUnit
+from cadre_pool.models import OrgUnit
 from cadre_pool.scoping import ScopedQuerySet, township_scope
 from cadre_pool.storage import private_storage
 from candidates.models import Candidate, PoolEvent
@@ -29,7 +29,7 @@ class CandidateScopedQuerySet(ScopedQuerySet):
         return self.none() if scope is None else self.filter(scope)
 
 
-class Assessment(FastChoiceLabels, models.Model):
+class Assessment(models.Model):
     """考察识别: how a candidate performed in a real task."""
 
     class Kind(models.TextChoices):
@@ -171,7 +171,7 @@ DIMENSIONS = (
 )
 
 
-class Review(FastChoiceLabels, models.Model):
+class Review(models.Model):
     """One candidate's look-back review in a round: four dimensions, votes and a proposal."""
 
     class Conclusion(models.TextChoices):
@@ -266,7 +266,7 @@ class Review(FastChoiceLabels, models.Model):
             raise ValidationError(errors)
 
 
-class Decision(FastChoiceLabels, models.Model):
+class Decision(models.Model):
     """A district decision on a candidate in the pool: removal or promotion, bound to its pool event."""
 
     class Kind(models.TextChoices):

@@ -4,30 +4,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models import Assessment, Decision, Review
-from cadre_pool.prepared import Prepared
 from candidates.models import PoolStatus
 from candidates.timeline import TimelineEntry, at_day
-
-_assessments = Prepared(
-    lambda key: Assessment.objects.filter(candidate_id=key).select_related("recorded_by").prefetch_related("evidence")
-)
-_reviews = Prepared(
-    lambda key: (
-        Review.objects.filter(candidate_id=key, filled_at__isnull=False)
-        .select_related("round")
-        .order_by("-round__period_end")
-    )
-)
-_decisions = Prepared(lambda key: Decision.objects.filter(candidate_id=key).select_related("village", "decided_by"))
 
 
 def management_records(candidate):
     """Assessments (with evidence), filled reviews and decisions of one candidate: three queries
-    (compiled once; the evidence a fourth when there are assessments), cached."""
+    (the evidence a fourth when there are assessments), cached."""
     cached = getattr(candidate, "_management_records", None)
     if cached is None:
         pk = candidate.pk
-        cached = {"assessments": _assessments(pk), "reviews": _reviews(pk), "decisions": _decisions(pk)}
+        cached = {
+            "assessments": list(
+                Assessment.objects.filter(candidate_id=pk).select_related("recorded_by").prefetch_related("evidence")
+            ),
+            "reviews": list(
+                Review.objects.filter(candidate_id=pk, filled_at__isnull=False)
+                .select_related("round")
+                .order_by("-round__period_end")
+            ),
+            "decisions": list(Decision.objects.filter(candidate_id=pk).select_related("village", "decided_by")),
+        }
         candidate._management_records = cached
     return cached
 

@@ -57,9 +57,12 @@ class RoleScopedAdmin(admin.ModelAdmin):
         scope = getattr(queryset, "visible_to", None)
         return scope(request.user) if scope else queryset
 
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+    def get_object(self, request, object_id, from_field=None):
         # Out of scope is 404 on every page (S6); the admin would redirect with "does not exist".
-        raise Http404
+        found = super().get_object(request, object_id, from_field)
+        if found is None:
+            raise Http404
+        return found
 
 
 @admin.register(OrgUnit)

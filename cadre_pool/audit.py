@@ -56,7 +56,7 @@ class RequestContextMiddleware:
         finally:
             _current_request.reset(token)
             # Written after the view, outside any transaction it rolled back.
-            for (object_type, object_id), actor in getattr(request, "_cadre_refusals", {}).items():
+            for (object_type, object_id), actor in getattr(request, "cadre_refusals", {}).items():
                 record(
                     request,
                     action=AuditAction.ACCESS_DENIED,
@@ -86,9 +86,9 @@ def refused(actor, model, object_id) -> None:
             success=False,
         )
         return
-    if not hasattr(request, "_cadre_refusals"):
-        request._cadre_refusals = {}
-    request._cadre_refusals.setdefault((object_type, str(object_id)), actor)
+    if not hasattr(request, "cadre_refusals"):
+        request.cadre_refusals = {}
+    request.cadre_refusals.setdefault((object_type, str(object_id)), actor)
 
 
 def audited(action: str):
@@ -263,10 +263,10 @@ def prune(*, now=None) -> int:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config(%s, 'on', true)", [PRUNE_SETTING])
-        # QuerySet.delete() would call no model delete(); a raw-ish delete keeps it one statement.
-        old = AuditEvent.objects.filter(created_at__lt=general_cutoff, personal_info=False)
-        old_pi = AuditEvent.objects.filter(created_at__lt=pi_cutoff, personal_info=True)
-        count = old._raw_delete(old.db) + old_pi._raw_delete(old_pi.db)
+        # An audit row has no dependants and no delete signals: each delete() is one DELETE statement.
+        count, _by_model = AuditEvent.objects.filter(created_at__lt=general_cutoff, personal_info=False).delete()
+        count_pi, _by_model = AuditEvent.objects.filter(created_at__lt=pi_cutoff, personal_info=True).delete()
+        count += count_pi
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config(%s, '', true)", [PRUNE_SETTING])

@@ -33,7 +33,11 @@ PLAIN_FIELDS: dict[type, type] = {
 
 
 def insert[M: Model](objs: list[M], *, batch_size: int = 1000) -> list[M]:
-    """Save new instances of one model; returns them with their primary keys set."""
+    """Save new instances of one model; returns them with their primary keys set.
+
+    Their foreign keys are read from the key attributes (`candidate_id`): assign related objects only
+    once they are saved (the database refuses a missing key that is required).
+    """
     if not objs:
         return objs
     model = type(objs[0])
@@ -51,7 +55,6 @@ def insert[M: Model](objs: list[M], *, batch_size: int = 1000) -> list[M]:
             [meta.db_table, meta.pk.column, len(objs)],
         )
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj._prepare_related_fields_for_save(operation_name="bulk_create")
             obj.pk = pk
         # Logged like any statement when queries are recorded (DEBUG, CaptureQueriesContext).
         logged = cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else nullcontext()

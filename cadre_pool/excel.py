@@ -10,16 +10,14 @@ import contextlib
 import datetime
 import io
 from collections.abc import Callable, Iterable
-from copy import copy
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.functional import Promise
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cadre_pool.text import without_control_characters
@@ -97,76 +95,38 @@ def _cell(sheet, value, *, font=None, fill=None, border=None, alignment=None, nu
     return cell
 
 
-class _BodyCell(Cell):
-    """The one cell through which a sheet writes every data value of one style.
-
-    openpyxl makes a new styled cell for each value and looks its style up in the workbook when it
-    writes it; with border and wrap on every data cell that tripled the time of a large export. A body
-    cell is registered once and keeps its style id, and is reused for each value as openpyxl reuses
-    its own cell for unstyled values (each cell is written before the next value is bound).
-    """
-
-    __slots__ = ("style_id",)
-    has_style = True
-
-    def __init__(self, sheet, template: Cell):
-        super().__init__(sheet, row=1, column=1)
-        self._style = copy(template._style)
-        self.style_id = template.style_id  # registers the style with the workbook, once
+# The data cells' looks as named styles of the workbook: a cell takes one by name, where setting its
+# border and alignment one by one looks each up in the workbook again, for every cell.
+BODY_STYLES = {"cp-body": "General", "cp-body-date": "yyyy-mm-dd", "cp-body-datetime": "yyyy-mm-dd hh:mm"}
 
 
-class _BodyRow(list):
-    """The values of one data row, written through the sheet's body cells."""
+def _add_body_styles(workbook: Workbook) -> None:
+    for name, number_format in BODY_STYLES.items():
+        if name not in workbook.named_styles:
+            workbook.add_named_style(NamedStyle(name, border=_BORDER, alignment=_WRAP, number_format=number_format))
 
 
-class _TableSheet(WriteOnlyWorksheet):
-    """openpyxl's write-only sheet with bordered, wrapped data cells that cost no more than plain ones."""
-
-    def register_body_styles(self) -> None:
-        """After the title and header rows, so that the workbook numbers its styles as it always has."""
-        self._body = {
-            "plain": _BodyCell(self, _cell(self, "", border=_BORDER, alignment=_WRAP)),
-            "date": _BodyCell(self, _cell(self, datetime.date(2000, 1, 1), border=_BORDER, alignment=_WRAP)),
-            "datetime": _BodyCell(self, _cell(self, datetime.datetime(2000, 1, 1), border=_BORDER, alignment=_WRAP)),
-            "quoted": _BodyCell(self, _cell(self, "=", border=_BORDER, alignment=_WRAP)),
-        }
-
-    def _values_to_row(self, values, row_idx):
-        if not isinstance(values, _BodyRow):
-            yield from super()._values_to_row(values, row_idx)
-            return
-        body = self._body
-        plain, quoted = body["plain"], body["quoted"]
-        for column, value in enumerate(values, 1):
-            if type(value) is not str or not value.isprintable():  # most values are plain text
-                value = safe(value)
-            if type(value) is str or isinstance(value, str):
-                if value.startswith(FORMULA_PREFIXES):
-                    cell = quoted
-                    cell.value = value
-                    cell.data_type = "s"  # as `_cell` writes it: text with the hidden apostrophe
-                else:
-                    cell = plain
-                    cell.value = value
-            else:
-                if isinstance(value, datetime.datetime):
-                    cell = body["datetime"]
-                elif isinstance(value, datetime.date):
-                    cell = body["date"]
-                else:
-                    cell = plain
-                cell.value = value
-            cell.row = row_idx
-            cell.column = column
-            yield cell
+def _body_cell(sheet, value) -> WriteOnlyCell:
+    value = safe(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, datetime.datetime):
+        cell.style = "cp-body-datetime"
+    elif isinstance(value, datetime.date):
+        cell.style = "cp-body-date"
+    else:
+        cell.style = "cp-body"
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"  # as `_cell` writes it: text with the hidden apostrophe
+            cell.quotePrefix = True
+    return cell
 
 
 def add_table(workbook: Workbook, table: Table, progress: Callable[[int], None] | None = None) -> int:
     """Write one table as a sheet; returns the number of data rows."""
     if not workbook.write_only:
         raise TypeError("add_table writes to a write-only workbook: Workbook(write_only=True)")
-    sheet = _TableSheet(parent=workbook, title=table.sheet[:31])
-    workbook._add_sheet(sheet)
+    _add_body_styles(workbook)
+    sheet = workbook.create_sheet(title=table.sheet[:31])
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
@@ -188,12 +148,11 @@ def add_table(workbook: Workbook, table: Table, progress: Callable[[int], None] 
             for column in table.columns
         ]
     )
-    sheet.register_body_styles()
     values = [column.value for column in table.columns]
     count = 0
     with _reading(table, progress):
         for count, row in enumerate(table.rows, start=1):
-            sheet.append(_BodyRow([value(row) for value in values]))
+            sheet.append([_body_cell(sheet, value(row)) for value in values])
             if progress and count % 1000 == 0:
                 progress(count)
     return count

@@ -13,7 +13,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 
@@ -167,10 +166,17 @@ class User(AbstractUser):
         ):
             raise ValidationError({"unit": _("District staff and leaders must be bound to a district or above.")})
 
-    def _get_session_auth_hash(self, secret=None):
-        # Django ends a session whose stored hash no longer matches. Besides the password, the hash
-        # covers what decides what the user may see: disabling the account or moving it to another
-        # unit or role ends every session it has (S4).
+    def get_session_auth_hash(self):
+        return self.session_auth_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self.session_auth_hash(secret=fallback_secret)
+
+    def session_auth_hash(self, secret=None) -> str:
+        """Django ends a session whose stored hash no longer matches. Besides the password, the hash
+        covers what decides what the user may see: disabling the account or moving it to another
+        unit or role ends every session it has (S4)."""
         return salted_hmac(
             "cadre_pool.User.get_session_auth_hash",
             f"{self.password}|{self.role}|{self.unit_id}|{self.is_active}",
@@ -198,29 +204,6 @@ class User(AbstractUser):
     def can_reveal_identity(self) -> bool:
         """May ask for full ID numbers and phones (each request is audited)."""
         return self.is_active and self.role in CANDIDATE_WRITERS
-
-
-_CHOICE_LABELS: dict = {}  # field → {value: lazy label}
-
-
-def choice_labels(field) -> dict:
-    """A choice field's value → lazy label, built once per field: translated when shown, so still in
-    the language of the request (FastChoiceLabels, and lists drawn from values)."""
-    labels = _CHOICE_LABELS.get(field)
-    if labels is None:
-        labels = _CHOICE_LABELS[field] = dict(field.flatchoices)
-    return labels
-
-
-class FastChoiceLabels:
-    """Behind every get_FOO_display Django builds a dict of all the field's choices on each call
-    (60 µs); a list of 25 files spent 3 ms on status and source, a file page 24 calls. Here the dict
-    is built once per field, with the lazy labels, so they are still translated into the language
-    of the request."""
-
-    def _get_FIELD_display(self, field):
-        value = getattr(self, field.attname)
-        return force_str(choice_labels(field).get(value, value), strings_only=True)
 
 
 class CodeTableEntry(models.Model):

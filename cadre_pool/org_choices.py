@@ -125,19 +125,6 @@ def code_labels(model) -> dict[str, str]:
     return _derive(model, "labels", lambda rows: {entry.code: entry.label for entry in rows})
 
 
-def _instance(model, entry: CodeEntry):
-    instance = model(code=entry.code, name=entry.name, short_name=entry.short_name, parent_id=entry.parent)
-    instance._state.adding = False  # as if read from the database
-    instance._state.db = "default"
-    return instance
-
-
-def code_instances(model) -> dict:
-    """The entries of a code table as model instances by code: a file's page shows eight codes' names
-    without joining eight tables. Shared between requests, so read-only."""
-    return _derive(model, "instances", lambda rows: {entry.code: _instance(model, entry) for entry in rows})
-
-
 def code_choices(model, *, top_level: bool = False, codes: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(code, label) for a drop-down: only the top level (education groups) or only `codes` when asked."""
     return [

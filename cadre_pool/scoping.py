@@ -31,17 +31,6 @@ def township_scope(user, township_field: str = "township") -> Q | None:
     return Q(**{f"{township_field}__path__startswith": unit.path})
 
 
-def in_township_scope(user, township) -> bool:
-    """`township_scope` as a test of one township already read: the same rule, for a row looked up
-    by its key alone (candidates.records.file_for) rather than through a scoped query."""
-    unit = _scope_unit(user)
-    if unit is None:
-        return False
-    if _is_township(unit):
-        return township.pk == unit.pk
-    return township.path.startswith(unit.path)
-
-
 class ScopedQuerySet(models.QuerySet):
     """A queryset with `visible_to(user)`, the only way views reach rows of a township.
 
@@ -50,26 +39,25 @@ class ScopedQuerySet(models.QuerySet):
     scope; when it does, the refusal becomes an audit row (S9). The user still gets a plain 404.
     """
 
-    _scoped_for = None
-
     def visible_to(self, user):
-        queryset = self._visible_to(user)
-        queryset._scoped_for = user
+        queryset = self._visible_to(user).all()  # a copy of its own, whatever _visible_to returned
+        # Kept on the query, which every chained queryset copies with its attributes.
+        queryset.query.scoped_for = user
         return queryset
+
+    @property
+    def scoped_for(self):
+        """The user whose scope narrowed this queryset (visible_to), or None."""
+        return getattr(self.query, "scoped_for", None)
 
     def _visible_to(self, user):
         raise NotImplementedError
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._scoped_for = self._scoped_for
-        return clone
 
     def get(self, *args, **kwargs):
         try:
             return super().get(*args, **kwargs)
         except self.model.DoesNotExist:
-            if self._scoped_for is not None:
+            if self.scoped_for is not None:
                 self._note_refusal(args, kwargs)
             raise
 
@@ -80,7 +68,7 @@ class ScopedQuerySet(models.QuerySet):
         pk = manager.filter(*args, **kwargs).values_list("pk", flat=True).first()
         # Rows that other filters of this queryset left out (a round's reviews, a finished export)
         # are not a scope refusal: only a row the user could not see at all is.
-        if pk is not None and not manager.visible_to(self._scoped_for).filter(pk=pk).exists():
+        if pk is not None and not manager.visible_to(self.scoped_for).filter(pk=pk).exists():
             from cadre_pool import audit  # audit imports the models, which import this module
 
-            audit.refused(self._scoped_for, self.model, pk)
+            audit.refused(self.scoped_for, self.model, pk)

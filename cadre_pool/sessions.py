@@ -9,26 +9,9 @@ makes those sessions expire sooner. Every other write keeps its durable commit.
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connections, router, transaction
-from django.utils import timezone
 
 
 class SessionStore(DatabaseSessionStore):
-    def _get_session_from_db(self):
-        # Every request reads its session: one plain statement, where the ORM's get() spent 0.5 ms
-        # building and compiling the same query for a 0.1 ms read. Only the data is read (load()).
-        connection = connections[router.db_for_read(self.model)]
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",  # noqa: S608
-                [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
-            )
-            row = cursor.fetchone()
-        if row is None:
-            self._session_key = None
-            return None
-        return self.model(session_key=self.session_key, session_data=row[0])
-
     def save(self, must_create=False):
         using = router.db_for_write(self.model, instance=None)
         connection = connections[using]

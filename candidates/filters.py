@@ -1,18 +1,12 @@
-import copy
-import functools
-from collections import OrderedDict
-
 import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool import audit
 from cadre_pool.models import AuditAction, Education, Gender, OrgUnit, PoliticalStatus
-from cadre_pool.org_choices import code_choices, code_table, unit_choices
-from cadre_pool.widgets import use_fast_widgets
+from cadre_pool.org_choices import code_choices, unit_choices
 from candidates.completeness import incomplete_condition
 from candidates.identity import whole_number
 from candidates.models import Candidate, PoolStatus, SkillTag, SourceCategory, Willingness
@@ -20,8 +14,8 @@ from candidates.models import Candidate, PoolStatus, SkillTag, SourceCategory, W
 # An empty filter means "any": say so instead of django-filter's dashes.
 ALL = _("all")
 
-# Choices are given as callables: read when the form class is drawn or checked (_form_class), not
-# when this module is imported (the code tables live in the database), and copied by reference.
+# Choices are given as callables: read when a form is built, not when this module is imported (the
+# code tables live in the database).
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -105,26 +99,17 @@ class CandidateFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data=None, queryset=None, *, user, request=None, prefix=None):
-        # django-filter's __init__, less its deep copy of every filter: a filter's per-request state
-        # is only its parent, and the per-scope choices live on the form class (_form_class).
-        if queryset is None:
-            queryset = self._meta.model._default_manager.all()
-        self.is_bound = data is not None
-        self.data = data or QueryDict()
-        self.queryset = queryset
-        self.request = request
-        self.form_prefix = prefix
-        self._townships, self._villages = self._unit_choices(user)
-        self.filters = OrderedDict()
-        for name, base in self.base_filters.items():
-            if name == "township" and user.is_organiser:
-                continue  # an organiser's list is their township
-            filter_ = copy.copy(base)
-            filter_.model = queryset.model
-            filter_.parent = self
-            if filter_.method is not None:
-                filter_.method = filter_.method  # a FilterMethod of this copy, which has the parent
-            self.filters[name] = filter_
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        # The township and village drop-downs offer the user's scope only (see _unit_choices).
+        townships, villages = self._unit_choices(user)
+        if townships is None:
+            del self.filters["township"]  # an organiser's list is their township
+        else:
+            self.filters["township"].extra["choices"] = townships
+        if villages is None:
+            self.filters["village"].extra.update(choices=[], empty_label=_("choose a township first"))
+        else:
+            self.filters["village"].extra["choices"] = villages
 
     def _unit_choices(self, user) -> tuple[tuple | None, tuple | None]:
         """Townships in scope (None for an organiser's list, which has no township filter); the villages
@@ -142,9 +127,12 @@ class CandidateFilter(django_filters.FilterSet):
         return (None if townships is None else tuple(townships)), (None if too_many else tuple(villages))
 
     def get_form_class(self):
-        # The code tables behind the drop-downs are part of the key: the form's drawn options are kept.
-        code_tables = tuple(code_table(model) for model in (Gender, Education, PoliticalStatus))
-        return _form_class(type(self), self._townships, self._villages, code_tables)
+        form_class = super().get_form_class()
+        for field in form_class.base_fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
+        return form_class
 
     def filter_text(self, queryset, name, value):
         number = whole_number(value)
@@ -171,50 +159,6 @@ class CandidateFilter(django_filters.FilterSet):
 
     def filter_education(self, queryset, name, value):
         return queryset.filter(Q(education_id=value) | Q(education__parent_id=value))
-
-
-class SharedFields(dict):
-    """A form class's fields, which its forms share instead of deep-copying them (BaseForm.__init__
-    deep-copies base_fields): a filter form never changes its fields, which _form_class fixes per
-    scope and choices, and copying eleven fields with their widgets and choices cost more than
-    validating them."""
-
-    def __deepcopy__(self, memo):
-        return dict(self)
-
-
-@functools.lru_cache(maxsize=256)
-def _form_class(filterset_class, townships: tuple | None, villages: tuple | None, code_tables: tuple) -> type:
-    """A filter set's form class for one scope: its unit choices, fast widgets and CSS classes.
-
-    django-filter builds a form class from fresh copies of the filters for every filter set, and the
-    form then deep-copies each field; on the candidate list that was a tenth of the page. Everything
-    the choices come from is the key (the units, the code tables' rows), so a reorganised tree or a
-    changed code table gets a new class and never a stale one; the forms of a class share its fields
-    (SharedFields), and its drop-downs keep their drawn options per language (FastSelect).
-    """
-    filters = copy.deepcopy(filterset_class.base_filters)
-    if townships is None:
-        del filters["township"]
-    else:
-        filters["township"].extra["choices"] = lambda: list(townships)
-    if villages is None:
-        filters["village"].extra["choices"] = list
-        filters["village"].extra["empty_label"] = _("choose a township first")
-    else:
-        filters["village"].extra["choices"] = lambda: list(villages)
-    form_class = type(
-        f"{filterset_class.__name__}Form",
-        (filterset_class._meta.form,),
-        {name: filter_.field for name, filter_ in filters.items()},
-    )
-    use_fast_widgets(form_class.base_fields, keep_options=True)
-    for field in form_class.base_fields.values():
-        field.widget.attrs.setdefault(
-            "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        )
-    form_class.base_fields = SharedFields(form_class.base_fields)
-    return form_class
 
 
 class SupplyFilter(CandidateFilter):

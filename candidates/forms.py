@@ -205,6 +205,9 @@ class CandidateForm(TextHygieneMixin, MaskedOnEditMixin, forms.ModelForm):
                 cleaned["birth_date"] = id_birth_date(number)
             if not cleaned.get("gender"):
                 cleaned["gender"] = Gender.objects.filter(code=id_gender_code(number)).first()
+            for name in ("birth_date", "gender"):
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, forms.ValidationError(_("This field is required."), code="required"))
         return cleaned
 
     def _derived_fields_pending(self) -> set[str]:
@@ -213,15 +216,15 @@ class CandidateForm(TextHygieneMixin, MaskedOnEditMixin, forms.ModelForm):
             return set()
         return {name for name in ("birth_date", "gender") if self.cleaned_data.get(name) is None}
 
-    def _get_validation_exclusions(self):
-        return super()._get_validation_exclusions() | self._derived_fields_pending()
-
-    def _post_clean(self):
-        if getattr(self, "_id_valid", False):
-            for name in ("birth_date", "gender"):
-                if self.cleaned_data.get(name) is None and name not in self._errors:
-                    self.add_error(name, forms.ValidationError(_("This field is required."), code="required"))
-        super()._post_clean()
+    def add_error(self, field, error):
+        # The model's checks (ModelForm adds their errors here, all at once) would call an empty birth
+        # date or gender blank while a wrong ID is what keeps them empty: only the ID error is shown.
+        pending = self._derived_fields_pending() if field is None and hasattr(self, "cleaned_data") else set()
+        if pending and isinstance(error, forms.ValidationError) and hasattr(error, "error_dict"):
+            error = {name: errors for name, errors in error.error_dict.items() if name not in pending}
+            if not error:
+                return
+        super().add_error(field, error)
 
     def editable_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,14 +16,12 @@ from cadre_pool.models import (
     Degree,
     Education,
     Ethnicity,
-    FastChoiceLabels,
     Gender,
     HealthStatus,
     OrgUnit,
     PoliticalStatus,
     Role,
 )
-from cadre_pool.org_choices import code_instances
 from cadre_pool.personal import mask_id_number, mask_mobile
 from cadre_pool.scoping import ScopedQuerySet, township_scope
 from cadre_pool.storage import private_storage
@@ -240,11 +237,7 @@ class CandidateQuerySet(ScopedQuerySet):
         return self.select_related("township", "village", "gender", "political_status", "education")
 
     def for_detail(self):
-        # The eight code tables' names come from the in-process code-table cache (CodeTableIterable),
-        # not from joins: the thirteen-table lookup cost PostgreSQL more to plan than to run.
-        queryset = self.select_related("township", "village", "target_village")
-        queryset._iterable_class = CodeTableIterable
-        return queryset
+        return self.select_related("township", "village", "target_village", *CODE_TABLE_FIELDS)
 
 
 # Party constitution, article 1: members are admitted from 18 years of age.
@@ -262,25 +255,7 @@ CODE_TABLE_FIELDS = (
 )
 
 
-class CodeTableIterable(ModelIterable):
-    """Candidates with their code-table entries (gender, education, ...) set from the cache, as
-    select_related would set them (an entry newer than the cache is left to load on access)."""
-
-    def __iter__(self):
-        # Each table looked up once per query, not once per file and field.
-        tables = [
-            (field, code_instances(field.related_model))
-            for field in (Candidate._meta.get_field(name) for name in CODE_TABLE_FIELDS)
-        ]
-        for candidate in super().__iter__():
-            for field, entries in tables:
-                entry = entries.get(getattr(candidate, field.attname))
-                if entry is not None:
-                    field.set_cached_value(candidate, entry)
-            yield candidate
-
-
-class Candidate(FastChoiceLabels, models.Model):
+class Candidate(models.Model):
     """One reserve candidate's information file (信息档案).
 
     Foreign keys carry no index of their own (db_index=False): the township, village and target village
@@ -608,7 +583,7 @@ class PoolEventQuerySet(ScopedQuerySet):
         return self.none() if scope is None else self.filter(scope)
 
 
-class PoolEvent(FastChoiceLabels, models.Model):
+class PoolEvent(models.Model):
     """One movement of a candidate through the pool: who, when, why, approved by whom."""
 
     # No index of its own: poolevent_candidate_time leads with the candidate.
@@ -678,7 +653,7 @@ class ContactQuerySet(ScopedQuerySet):
         )
 
 
-class Contact(FastChoiceLabels, models.Model):
+class Contact(models.Model):
     """A visit, a talk or a hometown-fellow meeting with one or more candidates of a township."""
 
     township = models.ForeignKey(
@@ -761,7 +736,7 @@ class PolicyItemQuerySet(ScopedQuerySet):
         return self.filter(active=True, valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
-class PolicyItem(FastChoiceLabels, models.Model):
+class PolicyItem(models.Model):
     """One item of the return-home incentive policy list (返乡创业优惠政策清单)."""
 
     unit = models.ForeignKey(
@@ -812,7 +787,7 @@ class PolicyDeliveryQuerySet(ScopedQuerySet):
         return scoped(self, user, "candidate__township")
 
 
-class PolicyDelivery(FastChoiceLabels, models.Model):
+class PolicyDelivery(models.Model):
     """A policy item handed to a candidate (at a contact), and what became of it."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="policy_deliveries")

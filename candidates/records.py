@@ -1,48 +1,16 @@
-"""A candidate's file page: the file and its lists, each a query compiled once per process (cadre_pool.prepared)."""
+"""A candidate's file page: the file, read through the user's scope, and its lists."""
 
 from dataclasses import dataclass
 
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from cadre_pool import audit
-from cadre_pool.prepared import Prepared
-from cadre_pool.scoping import in_township_scope
-from candidates.models import Candidate, Contact, PolicyDelivery, PoolEvent, SkillTag, WorkHistoryEntry
-
-_file = Prepared(lambda key: Candidate.objects.for_detail().filter(pk=key))
+from candidates.models import Candidate, Contact, PolicyDelivery, SkillTag, WorkHistoryEntry
 
 
 def file_for(user, pk: int) -> Candidate:
-    """The file with its township, village and code tables, when the user's scope holds it; else 404.
-
-    Read by its key alone and tested with `in_township_scope`, the scoping rule's form for one row:
-    the same answer as `Candidate.objects.visible_to(user).get(pk=pk)`, including the audit row for a
-    file outside the scope, without building and compiling the scoped query (a third of the page's
-    Python) on every request.
-    """
-    found = _file(pk)
-    if not found or not in_township_scope(user, found[0].township):
-        if found:
-            audit.refused(user, Candidate, pk)
-        raise Http404
-    return found[0]
-
-
-_events = Prepared(
-    lambda key: PoolEvent.objects.filter(candidate_id=key).select_related("actor").order_by("-created_at", "-pk")
-)
-_skills = Prepared(lambda key: SkillTag.objects.filter(candidate=key))
-_work_history = Prepared(lambda key: WorkHistoryEntry.objects.filter(candidate_id=key))
-_contacts = Prepared(
-    lambda key: Contact.objects.filter(candidates=key).select_related("recorded_by").order_by("-date", "-pk")
-)
-_deliveries = Prepared(
-    lambda key: (
-        PolicyDelivery.objects.filter(candidate_id=key)
-        .select_related("policy", "uptake_recorded_by")
-        .order_by("handed_on", "pk")
-    )
-)
+    """The file with its township, village and code tables, when the user's scope holds it; else 404
+    (and an audit row for a file outside the scope, see cadre_pool.scoping.ScopedQuerySet)."""
+    return get_object_or_404(Candidate.objects.visible_to(user).for_detail(), pk=pk)
 
 
 @dataclass
@@ -59,12 +27,17 @@ def file_records(candidate) -> FileRecords:
     queries, cached on the instance for the request (the page and the timeline share them)."""
     cached = getattr(candidate, "_file_records", None)
     if cached is None:
-        pk = candidate.pk
         cached = candidate._file_records = FileRecords(
-            events=_events(pk),
-            skills=_skills(pk),
-            work_history=_work_history(pk),
-            contacts=_contacts(pk),
-            deliveries=_deliveries(pk),
+            events=list(candidate.events.select_related("actor").order_by("-created_at", "-pk")),
+            skills=list(SkillTag.objects.filter(candidate=candidate)),
+            work_history=list(WorkHistoryEntry.objects.filter(candidate=candidate)),
+            contacts=list(
+                Contact.objects.filter(candidates=candidate).select_related("recorded_by").order_by("-date", "-pk")
+            ),
+            deliveries=list(
+                PolicyDelivery.objects.filter(candidate=candidate)
+                .select_related("policy", "uptake_recorded_by")
+                .order_by("handed_on", "pk")
+            ),
         )
     return cached

@@ -15,7 +15,6 @@ from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
 from cadre_pool.models import AuditAction, AuditEvent
 from cadre_pool.paging import CappedPaginator
 from cadre_pool.personal import mask_id_number, mask_mobile
-from candidates import listing
 from candidates.exports import supply_queryset
 from candidates.filters import CandidateFilter, SupplyFilter
 from candidates.forms import CandidateForm, StatusChangeForm, work_history_formset
@@ -77,22 +76,11 @@ class CandidateListView(FilteredListView):
     export = "roster"  # reports.roster.build_roster: this list's filters and scope
 
     def get_queryset(self):
-        candidates = Candidate.objects.visible_to(self.request.user)
+        candidates = Candidate.objects.visible_to(self.request.user).for_list()
         # An organiser's list is one township: name order alone, which the index serves.
         if self.request.user.is_organiser:
             return candidates.order_by("name", "pk")
         return candidates.order_by("township__code", "name", "pk")
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        # The page's rows as the table's values, not model instances (candidates.listing).
-        return super().get_paginator(queryset, per_page, read=listing.rows, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["rows_html"] = listing.rows_html(
-            context["object_list"], show_township=not self.request.user.is_organiser
-        )
-        return context
 
 
 class SupplyListView(FilteredListView):

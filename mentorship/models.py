@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.models import FastChoiceLabels, OrgUnit
+from cadre_pool.models import OrgUnit
 from cadre_pool.personal import mask_mobile
 from cadre_pool.scoping import ScopedQuerySet, township_scope
 from candidates.identity import normalise_mobile, validate_mobile
@@ -37,7 +37,7 @@ class CandidateRecordQuerySet(ScopedQuerySet):
         return self.none() if scope is None else self.filter(scope)
 
 
-class CandidateRecord(FastChoiceLabels, models.Model):
+class CandidateRecord(models.Model):
     candidate = models.ForeignKey(Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from cadre_pool.prepared import Prepared
 from candidates.models import Candidate, PoolStatus
 from candidates.records import file_records
 from candidates.timeline import TimelineEntry, at_day
@@ -51,29 +50,18 @@ class CultivationRecords:
         return round(100 * done / len(counted))
 
 
-_assignments = Prepared(lambda key: MentorAssignment.objects.filter(candidate_id=key).select_related("mentor"))
-_logs = Prepared(lambda key: MentoringLog.objects.filter(candidate_id=key).select_related("mentor", "recorded_by"))
-_plan_items = Prepared(lambda key: PlanItem.objects.filter(candidate_id=key))
-_placements = Prepared(lambda key: Placement.objects.filter(candidate_id=key).select_related("post_type", "village"))
-_secondments = Prepared(
-    lambda key: Secondment.objects.filter(candidate_id=key).select_related("host_village", "decided_by")
-)
-_courses = Prepared(lambda key: TrainingCourse.objects.filter(candidate_id=key))
-
-
 def cultivation_records(candidate: Candidate) -> CultivationRecords:
-    """All cultivation records of one candidate in six queries (compiled once), cached on the
-    instance for the request."""
+    """All cultivation records of one candidate in six queries, cached on the instance for the request."""
     cached = getattr(candidate, "_cultivation_records", None)
     if cached is None:
         pk = candidate.pk
         cached = CultivationRecords(
-            assignments=_assignments(pk),
-            logs=_logs(pk),
-            plan_items=_plan_items(pk),
-            placements=_placements(pk),
-            secondments=_secondments(pk),
-            courses=_courses(pk),
+            assignments=list(MentorAssignment.objects.filter(candidate_id=pk).select_related("mentor")),
+            logs=list(MentoringLog.objects.filter(candidate_id=pk).select_related("mentor", "recorded_by")),
+            plan_items=list(PlanItem.objects.filter(candidate_id=pk)),
+            placements=list(Placement.objects.filter(candidate_id=pk).select_related("post_type", "village")),
+            secondments=list(Secondment.objects.filter(candidate_id=pk).select_related("host_village", "decided_by")),
+            courses=list(TrainingCourse.objects.filter(candidate_id=pk)),
         )
         candidate._cultivation_records = cached
     return cached

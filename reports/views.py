@@ -82,7 +82,6 @@ class CandidateFileView(RoleRequiredMixin, DetailView):
         context["missing"] = [check.label for check in missing_information(self.object)]
         kind = self.request.GET.get("kind") or None
         context["timeline"] = timeline.for_candidate(self.object, kind=kind)
-        context["timeline_html"] = timeline.as_html(context["timeline"])
         context["timeline_kinds"] = timeline.kinds()
         context["timeline_kind"] = kind or ""
         context["panels"] = file_panels(self.object, self.request.user)

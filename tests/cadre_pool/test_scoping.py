@@ -86,34 +86,3 @@ def test_anonymous_user_is_sent_to_login(client, both):
     response = client.get(reverse("candidate_file", args=[both[0].pk]))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
-
-
-def test_the_one_row_form_of_the_rule_agrees_with_the_query(db, reference, request):
-    """in_township_scope (the file page's test of a row read by key) answers as visible_to does,
-    for every kind of user and every township, including another district's."""
-    from django.contrib.auth.models import AnonymousUser
-
-    from cadre_pool.models import OrgUnit
-    from cadre_pool.scoping import in_township_scope
-    from tests.factories import CandidateFactory, UserFactory
-
-    other = OrgUnit.objects.create(code="511902000000", name="巴州区", level="district", path="511902000000/")
-    OrgUnit.objects.create(
-        code="511902100000", name="巴州镇", level="township", parent=other, path="511902000000/511902100000/"
-    )
-    for township in OrgUnit.objects.filter(level="township"):
-        CandidateFactory(township=township)
-    users = [request.getfixturevalue(name) for name in ("organiser", "district_staff", "leader", "system_admin")]
-    users += [
-        UserFactory(username="bazhou", role="district_staff", unit=other),
-        UserFactory(username="inactive", role="organiser", unit=reference["511903100000"], is_active=False),
-        UserFactory.build(username="nounit", role="district_staff", unit=None),  # the database forbids it
-        AnonymousUser(),
-    ]
-    seen_some = False
-    for user in users:
-        for candidate in Candidate.objects.select_related("township"):
-            visible = Candidate.objects.visible_to(user).filter(pk=candidate.pk).exists()
-            assert in_township_scope(user, candidate.township) == visible, (user, candidate.township)
-            seen_some |= visible
-    assert seen_some

@@ -1,4 +1,4 @@
-"""The candidate list's rows (candidates.listing, drawn in Python) and its capped count (cadre_pool.paging)."""
+"""The candidate list's rows (templates/candidates/_candidate_table.html) and its capped count (cadre_pool.paging)."""
 
 import re
 
@@ -54,7 +54,7 @@ def test_an_organiser_list_has_no_township_column_and_a_dash_for_no_village(clie
 
 
 def test_a_renamed_code_shows_at_once(client, district_staff, reference):
-    """Labels come from the cached code tables; a change moves their version on."""
+    """A renamed code shows on the next page read."""
     CandidateFactory(township=reference[MINGYANG])
     client.force_login(district_staff)
     client.get(reverse("candidates:list"))
@@ -101,7 +101,7 @@ def _options(html: str, name: str) -> list[str]:
 
 
 def test_the_filter_form_follows_the_tree_and_never_mixes_scopes(client, district_staff, organiser, reference):
-    """The filter form's class is kept per scope and choices (candidates.filters._form_class)."""
+    """The filter form offers the user's scope only, and follows a changed tree at once."""
     from cadre_pool.models import OrgUnit
     from tests.factories import UserFactory
 
@@ -135,7 +135,7 @@ def test_the_filter_form_follows_the_tree_and_never_mixes_scopes(client, distric
         str(pk) for pk in OrgUnit.objects.filter(parent=reference[MINGYANG]).values_list("pk", flat=True)
     }
 
-    # And the search box still reaches the filter set's own method (filters are copied per request).
+    # And the search box still reaches the filter set's own method.
     CandidateFactory(township=reference[MINGYANG], name="祝心灵")
     assert "祝心灵" in client.get(url, {"q": "祝"}).text
 
@@ -149,77 +149,11 @@ def test_the_capped_count_of_nothing_is_zero(db, reference):
     assert CappedPaginator(Candidate.objects.all(), 25).count == 1
 
 
-def test_a_first_page_compiled_once_per_shape_reads_each_request_own_rows(client, district_staff, reference):
-    """Page 1 keeps its compiled SQL per shape (cadre_pool.paging._first_rows) and runs it with each
-    request's values: other townships, statuses, searches and orders give their own rows."""
-    from cadre_pool import paging
-    from cadre_pool.models import OrgUnit
-
-    for township in (reference[MINGYANG], reference[GUANGONG]):
-        for status in ("in_pool", "filed"):
-            CandidateFactory.create_batch(3, township=township, status=status)
-    CandidateFactory(township=reference[MINGYANG], status="in_pool", name="祝心灵")
-    client.force_login(district_staff)
-    url = reverse("candidates:list")
-    paging._first_pages.clear()
-
-    def names(params):
-        rows = client.get(url, params).context["object_list"]
-        return [row.name for row in rows]
-
-    def expected(township=None, status=None, sort="name", q=None):
-        files = Candidate.objects.all()
-        if township:
-            files = files.filter(township=township)
-        if status:
-            files = files.filter(status=status)
-        if q:
-            files = files.filter(name__contains=q)
-        order = {"name": ("name", "pk"), "-birth_date": ("-birth_date", "pk")}[sort]
-        return list(files.order_by(*order).values_list("name", flat=True))
-
-    for township in (MINGYANG, GUANGONG):
-        for status in ("in_pool", "filed"):
-            unit = reference[township].pk
-            assert names({"township": unit, "status": status, "sort": "name"}) == expected(unit, status)
-            assert names({"township": unit, "status": status, "sort": "-birth_date"}) == expected(
-                unit, status, "-birth_date"
-            )
-    assert names({"q": "心灵", "sort": "name"}) == expected(q="心灵") == ["祝心灵"]
-    assert names({"status": "filed", "sort": "name"}) == expected(status="filed")
-    # One compiled page per shape: two orders of township + status, the search, status alone.
-    assert len(paging._first_pages) == 4
-    assert all(isinstance(shape[1], str) for shape in paging._first_pages)
-    assert OrgUnit.objects.exists()
-
-
-def test_a_first_page_whose_parameters_differ_from_the_count_is_not_kept(db, reference):
-    from django.db.models import Value
-
-    from cadre_pool import paging
-
-    CandidateFactory.create_batch(2, township=reference[MINGYANG])
-    paging._first_pages.clear()
-
-    def read(queryset):  # a parameter in the page's columns that the count does not have
-        return queryset.annotate(marker=Value("x")).values_list("name", "marker")
-
-    files = Candidate.objects.order_by("name", "pk")
-    page = paging.CappedPaginator(files, 25, read=read).page(1)
-    assert list(page.object_list) == list(read(files))
-    assert paging._first_pages == {}
-    # Model instances are not kept either: their related objects are not part of the shape.
-    page = paging.CappedPaginator(files, 25, read=lambda queryset: queryset.select_related("township")).page(1)
-    assert [person.township.name for person in page.object_list] == [person.township.name for person in files]
-    assert paging._first_pages == {}
-
-
 IN_POOL_ZH = "已入库"
 
 
 def test_the_kept_drop_downs_mark_each_request_choice_in_its_language(client, district_staff, reference):
-    """A filter form's options are drawn once per language and code tables (FastSelect.options_kept):
-    each request still gets its own selection, its language and renamed codes."""
+    """Each request's filter form marks its own choice, in its language, with renamed codes."""
     client.force_login(district_staff)
     url = reverse("candidates:list")
 
