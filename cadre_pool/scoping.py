@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from cadre_pool import audit
+
 
 def _scope_unit(user):
     """The unit whose subtree the user sees, or None when they see no candidates at all."""
@@ -12,9 +14,7 @@ def _scope_unit(user):
 
 
 def _is_township(unit) -> bool:
-    from cadre_pool.models import OrgUnit  # the models build their querysets on this module
-
-    return unit.level == OrgUnit.Level.TOWNSHIP
+    return unit.level == unit.Level.TOWNSHIP
 
 
 def township_scope(user, township_field: str = "township") -> Q | None:
@@ -69,6 +69,4 @@ class ScopedQuerySet(models.QuerySet):
         # Rows that other filters of this queryset left out (a round's reviews, a finished export)
         # are not a scope refusal: only a row the user could not see at all is.
         if pk is not None and not manager.visible_to(self.scoped_for).filter(pk=pk).exists():
-            from cadre_pool import audit  # audit imports the models, which import this module
-
             audit.refused(self.scoped_for, self.model, pk)

@@ -23,7 +23,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from cadre_pool import bulk
-from cadre_pool.models import AuditAction, AuditEvent
+from cadre_pool.audit.models import AuditAction, AuditEvent
 from cadre_pool.personal import mask_id_number, mask_mobile, mask_values
 
 __all__ = ["AuditAction", "audited", "client_ip", "diff", "prune", "record", "record_created", "refused", "snapshot"]
@@ -218,7 +218,7 @@ def _event(
 ) -> AuditEvent:
     """The unsaved audit row that `record` writes."""
     if action not in AuditAction:
-        raise ValueError(f"Unknown audit action {action!r}: add it to cadre_pool.models.AuditAction.")
+        raise ValueError(f"Unknown audit action {action!r}: add it to cadre_pool.audit.models.AuditAction.")
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         actor = user if user is not None and user.is_authenticated else None
