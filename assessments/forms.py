@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import DIMENSIONS, Assessment, Decision, Review, ReviewRound
+from assessments.models import DIMENSIONS, REVIEW_FIELDS, VOTE_FIELDS, Assessment, Decision, Review, ReviewRound
 from cadre_pool.forms import StaleEditMixin
 from cadre_pool.models import OrgUnit
 from cadre_pool.picklists import picklist_attrs, villages_for
@@ -55,22 +55,7 @@ class RoundForm(StyledForm, forms.ModelForm):
 class ReviewForm(StaleEditMixin, StyledForm, forms.ModelForm):
     class Meta:
         model = Review
-        fields = [
-            "political",
-            "political_comment",
-            "ability",
-            "ability_comment",
-            "style",
-            "style_comment",
-            "reputation",
-            "reputation_comment",
-            "votes_excellent",
-            "votes_good",
-            "votes_fair",
-            "votes_poor",
-            "conclusion",
-            "conclusion_note",
-        ]
+        fields = REVIEW_FIELDS
         widgets = {"conclusion_note": forms.Textarea(attrs={"rows": 3})}
 
     # The four ratings and the conclusion are required by Review.clean() (one message each),
@@ -80,7 +65,7 @@ class ReviewForm(StaleEditMixin, StyledForm, forms.ModelForm):
         return [(self[field], self[f"{field}_comment"]) for field, _label in DIMENSIONS]
 
     def vote_fields(self):
-        return [self[name] for name in ("votes_excellent", "votes_good", "votes_fair", "votes_poor")]
+        return [self[name] for name in VOTE_FIELDS]
 
 
 class ExitDecisionForm(StyledForm, forms.Form):

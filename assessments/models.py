@@ -169,6 +169,15 @@ DIMENSIONS = (
     ("style", _("work style")),
     ("reputation", _("public reputation")),
 )
+VOTE_FIELDS = ("votes_excellent", "votes_good", "votes_fair", "votes_poor")
+# What a reviewer fills in (the review form and fill_review): each dimension with its comment,
+# the votes and the conclusion.
+REVIEW_FIELDS = (
+    *(name for field, _label in DIMENSIONS for name in (field, f"{field}_comment")),
+    *VOTE_FIELDS,
+    "conclusion",
+    "conclusion_note",
+)
 
 
 class Review(models.Model):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.evidence import check_upload, storage_name
-from assessments.models import Assessment, Decision, Evidence, Review, ReviewRound
+from assessments.models import REVIEW_FIELDS, Assessment, Decision, Evidence, Review, ReviewRound
 from cadre_pool import audit
 from cadre_pool.audit import AuditAction, audited
 from candidates.models import Candidate, PoolStatus
@@ -16,22 +16,6 @@ from candidates.services import change_status
 from mentorship.services import close_cultivation
 
 ASSESSMENT_FIELDS = ("kind", "date", "description", "rating")
-REVIEW_FIELDS = (
-    "political",
-    "political_comment",
-    "ability",
-    "ability_comment",
-    "style",
-    "style_comment",
-    "reputation",
-    "reputation_comment",
-    "votes_excellent",
-    "votes_good",
-    "votes_fair",
-    "votes_poor",
-    "conclusion",
-    "conclusion_note",
-)
 
 
 def _writer(actor):

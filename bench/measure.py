@@ -262,7 +262,7 @@ def dashboard_page() -> dict:
 
     from django.utils import timezone
 
-    from reports.statistics import _years_ago
+    from candidates.models import years_ago
 
     user = User.objects.select_related("unit").get(username="scale_district")
     today = timezone.localdate()
@@ -270,7 +270,7 @@ def dashboard_page() -> dict:
         "scope": user.unit.path + "%",
         "unit": user.unit_id,
         "year_ago": timezone.now() - datetime.timedelta(days=365),
-        **{f"b{age}": _years_ago(today, age + 1) for age in (45, 40, 35, 30)},
+        **{f"b{age}": years_ago(age + 1, today) for age in (45, 40, 35, 30)},
     }
     client = _client("scale_district")
     files = Candidate.objects.visible_to(user).count()

@@ -176,6 +176,18 @@ class PasswordHistoryValidator:
         return _("Your password must differ from your last %(count)d passwords.") % {"count": self.count}
 
 
+def change_own_password(*, actor: User, password: str) -> User:
+    """Set the signed-in user's new password (already validated by the form) and lift the flag that an
+    administrator-set or expired password raised; one audit row, in the same transaction."""
+    with transaction.atomic():
+        actor.set_password(password)
+        actor.must_change_password = False
+        # Saving runs the validators' password_changed (the password history and its date).
+        actor.save(update_fields=["password", "must_change_password"])
+        audit.record(action=AuditAction.PASSWORD_CHANGE, actor=actor, obj=actor)
+    return actor
+
+
 def password_expired(user, now=None) -> bool:
     """True when the password is older than `PASSWORD_MAX_AGE_DAYS` (0 switches the rule off)."""
     if not settings.PASSWORD_MAX_AGE_DAYS:

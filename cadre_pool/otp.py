@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.oath import TOTP, hotp
 
-from cadre_pool.models import OTPDevice, RecoveryCode
+from cadre_pool import audit
+from cadre_pool.models import AuditAction, OTPDevice, RecoveryCode
 
 logger = logging.getLogger(__name__)
 
@@ -124,3 +125,31 @@ def new_recovery_codes(user) -> list[str]:
         RecoveryCode.objects.filter(user=user).delete()
         RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=make_password(code)) for code in codes)
     return codes
+
+
+def start_enrolment(*, actor) -> OTPDevice | None:
+    """The user's authenticator awaiting its first code, made with a new secret on the first visit;
+    None when one is enrolled already (re-enrolment needs the administrator to remove it first).
+
+    Only the confirmation is audited: a secret nobody has proved to hold enrols nothing."""
+    with transaction.atomic():
+        device, _created = OTPDevice.objects.get_or_create(user=actor, defaults={"secret": new_secret()})
+    return None if device.confirmed_at is not None else device
+
+
+def confirm_enrolment(*, actor, code: str) -> list[str] | None:
+    """Enrol the pending authenticator with its first code: the new recovery codes (shown once), or
+    None when the code is wrong. The codes and the audit row are written in one transaction."""
+    with transaction.atomic():
+        if not verify_code(actor, code):
+            return None
+        codes = new_recovery_codes(actor)
+        audit.record(action=AuditAction.OTP_ENROL, actor=actor, obj=actor)
+    return codes
+
+
+def check_sign_in_code(*, actor, code: str) -> bool:
+    """The second step of signing in: `verify_code`, with its audit row whichever way it goes."""
+    ok = verify_code(actor, code)
+    audit.record(action=AuditAction.OTP_VERIFY, actor=actor, obj=actor, success=ok)
+    return ok

@@ -11,9 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadre_pool import audit, otp
+from cadre_pool import otp
 from cadre_pool.access import ANY_ROLE, access
-from cadre_pool.models import AuditAction, OTPDevice
+from cadre_pool.models import OTPDevice
 
 
 class CodeForm(forms.Form):
@@ -48,9 +48,7 @@ def otp_verify(request):
         return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _next(request)})}")
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        ok = otp.verify_code(request.user, form.cleaned_data["code"])
-        audit.record(request, action=AuditAction.OTP_VERIFY, obj=request.user, success=ok)
-        if ok:
+        if otp.check_sign_in_code(actor=request.user, code=form.cleaned_data["code"]):
             request.session[otp.SESSION_VERIFIED] = True
             return redirect(_next(request))
         form.add_error("code", _wrong_code_message(request.user))
@@ -59,18 +57,14 @@ def otp_verify(request):
 
 @access(ANY_ROLE)
 def otp_setup(request):
-    device = OTPDevice.objects.filter(user=request.user).first()
-    if device is not None and device.confirmed_at is not None:
-        # Re-enrolment needs the administrator to remove the old authenticator first.
-        return redirect("otp_verify")
+    device = otp.start_enrolment(actor=request.user)
     if device is None:
-        device = OTPDevice.objects.create(user=request.user, secret=otp.new_secret())
+        return redirect("otp_verify")
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        if otp.verify_code(request.user, form.cleaned_data["code"]):
-            codes = otp.new_recovery_codes(request.user)
+        codes = otp.confirm_enrolment(actor=request.user, code=form.cleaned_data["code"])
+        if codes is not None:
             request.session[otp.SESSION_VERIFIED] = True
-            audit.record(request, action=AuditAction.OTP_ENROL, obj=request.user)
             return render(request, "registration/otp_codes.html", {"codes": codes, "next": _next(request)})
         form.add_error("code", _("The code is wrong or has been used already."))
     uri = otp.provisioning_uri(device)

@@ -1,15 +1,14 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cadre_pool import audit
 from cadre_pool.access import ANY_ROLE, PUBLIC, RoleRequiredMixin, access
-from cadre_pool.auth import LoginForm
-from cadre_pool.models import AuditAction, User
+from cadre_pool.auth import LoginForm, change_own_password
 
 
 @never_cache
@@ -38,11 +37,11 @@ class PasswordChangeView(RoleRequiredMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        User.objects.filter(pk=self.request.user.pk).update(must_change_password=False)
-        audit.record(self.request, action=AuditAction.PASSWORD_CHANGE, obj=self.request.user)
+        # The write goes through the service instead of PasswordChangeForm.save().
+        change_own_password(actor=self.request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, self.request.user)
         messages.success(self.request, _("Your password has been changed."))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class LogoutView(auth_views.LogoutView):

@@ -3,7 +3,6 @@
 import datetime
 
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,17 +14,9 @@ from cadre_pool.excel import Column, Table, workbook_bytes
 from cadre_pool.models import OrgUnit
 from cadre_pool.org_choices import unit_choices
 from cadre_pool.routers import reads_from_replica
-from candidates.models import PoolStatus
+from candidates.models import PoolStatus, years_ago
 from mentorship.models import MentorAssignment
 from reports import statistics
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _subtitle(request, scope_name: str) -> str:
@@ -59,7 +50,7 @@ def dashboard(request):
         tables.append(_months_table(months, request, scope_name))
         tables.append(_progress_table(progress, request, scope_name))
         exports.record_export(request, "statistics", len(tables))
-        return _xlsx_response(workbook_bytes(*tables), "statistics.xlsx")
+        return exports.xlsx_response(workbook_bytes(*tables), "statistics.xlsx")
 
     charts = {figure.key: figure.as_chart() for figure in figures}
     charts["months"] = {
@@ -155,7 +146,7 @@ def township_rows(user) -> list[dict]:
                 "pk",
                 filter=Q(
                     status=PoolStatus.IN_POOL,
-                    birth_date__gt=statistics._years_ago(timezone.localdate(), 36),
+                    birth_date__gt=years_ago(36),
                 ),
             ),
         )
@@ -223,7 +214,7 @@ def township_comparison(request):
             rows=rows,
         )
         exports.record_export(request, "township_comparison", len(rows))
-        return _xlsx_response(workbook_bytes(table), "townships.xlsx")
+        return exports.xlsx_response(workbook_bytes(table), "townships.xlsx")
     return render(
         request,
         "cadre_pool/township_comparison.html",

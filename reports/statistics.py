@@ -19,7 +19,7 @@ from assessments.models import Review, ReviewRound
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
 from cadre_pool.org_choices import code_choices, code_table
 from candidates.coverage import annotate_reserves
-from candidates.models import Candidate, PoolEvent, PoolStatus, SourceCategory
+from candidates.models import Candidate, PoolEvent, PoolStatus, SourceCategory, years_ago
 
 AGE_BANDS = [
     ("≤ 30", None, 30),
@@ -50,13 +50,6 @@ class Figure:
         }
 
 
-def _years_ago(today: datetime.date, years: int) -> datetime.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:
-        return today.replace(year=today.year - years, day=28)
-
-
 def list_link(**params) -> str:
     clean = {key: value for key, value in params.items() if value not in (None, "")}
     return f"{reverse('candidates:list')}?{urlencode(clean)}"
@@ -65,9 +58,9 @@ def list_link(**params) -> str:
 def _age_condition(today: datetime.date, low: int | None, high: int | None) -> Q:
     condition = Q()
     if low is not None:
-        condition &= Q(birth_date__lte=_years_ago(today, low))
+        condition &= Q(birth_date__lte=years_ago(low, today))
     if high is not None:
-        condition &= Q(birth_date__gt=_years_ago(today, high + 1))
+        condition &= Q(birth_date__gt=years_ago(high + 1, today))
     return condition
 
 

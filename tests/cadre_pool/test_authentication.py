@@ -127,6 +127,21 @@ def test_the_change_page_refuses_a_reused_password(client, organiser):
     assert "new_password2" in response.context["form"].errors
 
 
+def test_changing_ones_password_keeps_the_session_records_history_and_one_audit_row(client, organiser):
+    client.force_login(organiser)
+    User.objects.filter(pk=organiser.pk).update(must_change_password=True)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Fresh-Choice-2027", "new_password2": "Fresh-Choice-2027"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200  # still signed in with the new hash
+    organiser.refresh_from_db()
+    assert organiser.check_password("Fresh-Choice-2027") and not organiser.must_change_password
+    assert organiser.password_history.filter(password=organiser.password).exists()
+    assert AuditEvent.objects.filter(action="password.change", actor_id=organiser.pk).count() == 1
+
+
 # --- S3: lockout ----------------------------------------------------------------------------------
 
 
