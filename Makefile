@@ -64,8 +64,10 @@ test-postgres: $(VENV)/.requirements-dev
 	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE) check_database
 	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(PY) -m pytest $(PYTEST_ARGS)
 
+# The second pass of `make test`: CADRE_SECOND_PASS leaves out the browser journeys and the tests that
+# use no database, which the PostgreSQL pass has just run (tests/conftest.py); ALL=1 runs everything.
 test-sqlite: $(VENV)/.requirements-dev
-	DATABASE_URL=$(SQLITE_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(SQLITE_TEST_URL) CADRE_SECOND_PASS=$(if $(ALL),,1) $(PY) -m pytest $(PYTEST_ARGS)
 
 # The reliability tests on PostgreSQL, then one table of what they tried, and what succeeded,
 # was refused, lost or leaked (tests/reliability.py). Fails when lost or leaked is not 0.
