@@ -18,5 +18,4 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.review_fill, name="review"),
     path("proposals/", views.proposal_list, name="proposals"),
     path("proposals/<int:pk>/decline/", views.DeclineProposalView.as_view(), name="decline"),
-    path("figures/", views.pool_figures, name="figures"),
 ]

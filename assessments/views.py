@@ -3,7 +3,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,14 +14,13 @@ from django.views.decorators.http import require_POST
 
 from assessments import forms, services
 from assessments.flags import flags_for
-from assessments.models import DIMENSIONS, Decision, Evidence, Rating, Review, ReviewRound
+from assessments.models import DIMENSIONS, Evidence, Rating, Review, ReviewRound
 from cadre_pool import exports
 from cadre_pool.access import READERS, access
-from cadre_pool.models import DECIDERS, OrgUnit
-from cadre_pool.routers import reads_from_replica
+from cadre_pool.models import DECIDERS
 from cadre_pool.scoping import township_scope
 from candidates import generic
-from candidates.models import Candidate, PoolEvent, PoolStatus
+from candidates.models import Candidate, PoolStatus
 
 logger = logging.getLogger(__name__)
 
@@ -303,64 +302,3 @@ class DeclineProposalView(generic.RecordActionView):
 
     def save(self, form):
         services.decline_proposal(actor=self.request.user, review_id=self.record.pk, note=form.cleaned_data["note"])
-
-
-@access(READERS)
-@reads_from_replica
-def pool_figures(request):
-    """In the pool at the end of the period, and entries, promotions and exits (by reason) during it."""
-    today = timezone.localdate()
-    start, end = today.replace(month=1, day=1), today
-    form = forms.FiguresForm(request.GET or None, initial={"start": start, "end": end})
-    if form.is_valid():
-        start = form.cleaned_data.get("start") or start
-        end = form.cleaned_data.get("end") or end
-    tz = timezone.get_current_timezone()
-    start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    visible = Candidate.objects.visible_to(request.user)
-    status_then = Subquery(
-        PoolEvent.objects.filter(candidate=OuterRef("pk"), created_at__lt=end_at)
-        .order_by("-created_at", "-pk")
-        .values("to_status")[:1]
-    )
-    in_pool = dict(
-        visible.annotate(status_then=status_then)
-        .filter(status_then=PoolStatus.IN_POOL)
-        .values_list("township_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    events = PoolEvent.objects.filter(candidate__in=visible, created_at__gte=start_at, created_at__lt=end_at)
-    moves = {
-        (row["candidate__township_id"], row["to_status"]): row["n"]
-        for row in events.values("candidate__township_id", "to_status").annotate(n=Count("pk")).order_by()
-    }
-    exit_reasons = {
-        (row["candidate__township_id"], row["exit_reason"]): row["n"]
-        for row in Decision.objects.filter(pool_event__in=events, kind=Decision.Kind.EXIT)
-        .values("candidate__township_id", "exit_reason")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    townships = list(OrgUnit.objects.townships().visible_to(request.user).order_by("code"))
-    reasons = list(Decision.ExitReason)
-    rows = []
-    for township in townships:
-        rows.append(
-            {
-                "township": township,
-                "in_pool": in_pool.get(township.pk, 0),
-                "entered": moves.get((township.pk, PoolStatus.IN_POOL), 0),
-                "promoted": moves.get((township.pk, PoolStatus.PROMOTED), 0),
-                "exited": moves.get((township.pk, PoolStatus.EXITED), 0),
-                "reasons": [exit_reasons.get((township.pk, reason.value), 0) for reason in reasons],
-            }
-        )
-    totals = {key: sum(row[key] for row in rows) for key in ("in_pool", "entered", "promoted", "exited")}
-    totals["reasons"] = [sum(row["reasons"][i] for row in rows) for i in range(len(reasons))]
-    return render(
-        request,
-        "assessments/figures.html",
-        {"form": form, "rows": rows, "totals": totals, "reasons": reasons, "start": start, "end": end},
-    )

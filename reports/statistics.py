@@ -9,13 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Least, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Review, ReviewRound
+from assessments.models import Decision, Review, ReviewRound
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
 from cadre_pool.org_choices import code_choices, code_table
 from candidates.coverage import annotate_reserves
@@ -277,3 +277,51 @@ def village_coverage(user, township=None) -> Figure:
             (_("two or more"), buckets.get(2, 0), link),
         ],
     )
+
+
+def pool_figures(user, start: datetime.date, end: datetime.date) -> dict:
+    """Per township and in total: in the pool at the end of the period (each person's latest pool
+    event before it), and entries, promotions and exits (by reason) during it. Four queries."""
+    tz = timezone.get_current_timezone()
+    start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    visible = Candidate.objects.visible_to(user)
+    status_then = Subquery(
+        PoolEvent.objects.filter(candidate=OuterRef("pk"), created_at__lt=end_at)
+        .order_by("-created_at", "-pk")
+        .values("to_status")[:1]
+    )
+    in_pool = dict(
+        visible.annotate(status_then=status_then)
+        .filter(status_then=PoolStatus.IN_POOL)
+        .values_list("township_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    events = PoolEvent.objects.filter(candidate__in=visible, created_at__gte=start_at, created_at__lt=end_at)
+    moves = {
+        (row["candidate__township_id"], row["to_status"]): row["n"]
+        for row in events.values("candidate__township_id", "to_status").annotate(n=Count("pk")).order_by()
+    }
+    exit_reasons = {
+        (row["candidate__township_id"], row["exit_reason"]): row["n"]
+        for row in Decision.objects.filter(pool_event__in=events, kind=Decision.Kind.EXIT)
+        .values("candidate__township_id", "exit_reason")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    reasons = list(Decision.ExitReason)
+    rows = [
+        {
+            "township": township,
+            "in_pool": in_pool.get(township.pk, 0),
+            "entered": moves.get((township.pk, PoolStatus.IN_POOL), 0),
+            "promoted": moves.get((township.pk, PoolStatus.PROMOTED), 0),
+            "exited": moves.get((township.pk, PoolStatus.EXITED), 0),
+            "reasons": [exit_reasons.get((township.pk, reason.value), 0) for reason in reasons],
+        }
+        for township in OrgUnit.objects.townships().visible_to(user).order_by("code")
+    ]
+    totals = {key: sum(row[key] for row in rows) for key in ("in_pool", "entered", "promoted", "exited")}
+    totals["reasons"] = [sum(row["reasons"][i] for row in rows) for i in range(len(reasons))]
+    return {"rows": rows, "totals": totals, "reasons": reasons}

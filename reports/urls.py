@@ -11,5 +11,6 @@ urlpatterns = [
     path("candidates/roster/", views.roster_options, name="roster_options"),
     path("candidates/<int:pk>/", views.CandidateFileView.as_view(), name="candidate_file"),
     path("candidates/<int:pk>/reveal/", views.CandidateRevealView.as_view(), name="candidate_reveal"),
+    path("management/figures/", views.pool_figures, name="pool_figures"),
     path("candidates/<int:pk>/registration/", registration.registration_form, name="registration_form"),
 ]

@@ -10,16 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
+from assessments.forms import FiguresForm
 from assessments.records import management_panel
 from cadre_pool import audit, exports
 from cadre_pool.access import ANY_ROLE, READERS, WRITERS, RoleRequiredMixin, access
 from cadre_pool.models import AuditEvent, Role
+from cadre_pool.routers import reads_from_replica
 from candidates.completeness import missing_information
 from candidates.forms import StatusChangeForm
 from candidates.models import Candidate, PoolStatus, Uptake, allowed_next_statuses
 from candidates.records import file_for, file_records
 from mentorship.records import cultivation_panel
-from reports import timeline, todo
+from reports import statistics, timeline, todo
 from reports.roster import DEFAULT_COLUMNS, ROSTER_COLUMNS
 
 AUDIT_PAGE_SIZE = 50
@@ -124,3 +126,17 @@ def roster_options(request):
     filters = [(key, value) for key in request.GET for value in request.GET.getlist(key) if key not in {"page"}]
     columns = [(column, DEFAULT_COLUMNS.index(column.key) + 1) for column in ROSTER_COLUMNS]
     return render(request, "cadre_pool/roster_options.html", {"filters": filters, "columns": columns})
+
+
+@access(READERS)
+@reads_from_replica
+def pool_figures(request):
+    """In the pool at the end of the period, and entries, promotions and exits (by reason) during it."""
+    today = timezone.localdate()
+    start, end = today.replace(month=1, day=1), today
+    form = FiguresForm(request.GET or None, initial={"start": start, "end": end})
+    if form.is_valid():
+        start = form.cleaned_data.get("start") or start
+        end = form.cleaned_data.get("end") or end
+    figures = statistics.pool_figures(request.user, start, end)
+    return render(request, "assessments/figures.html", {"form": form, "start": start, "end": end, **figures})

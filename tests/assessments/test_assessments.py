@@ -415,7 +415,7 @@ def test_round_and_report_budgets_do_not_grow(client, district_staff, organiser,
         reverse("assessments:round", args=[review_round.pk]),
         reverse("assessments:round_report", args=[review_round.pk]),
         reverse("assessments:rounds"),
-        reverse("assessments:figures"),
+        reverse("pool_figures"),
         reverse("assessments:proposals"),
     ]
     few = [_queries(client, url) for url in urls]
@@ -464,13 +464,13 @@ def test_figures_count_the_pool_and_decisions_in_the_period(client, district_sta
     )
     services.decide_exit(actor=district_staff, candidate_id=pool["guangong"].pk, exit_reason="ability", note="能力不足")
     client.force_login(district_staff)
-    response = client.get(reverse("assessments:figures"))
+    response = client.get(reverse("pool_figures"))
     totals = response.context["totals"]
     assert (totals["in_pool"], totals["promoted"], totals["exited"]) == (1, 1, 1)
     reasons = dict(zip([r.value for r in Decision.ExitReason], totals["reasons"], strict=True))
     assert reasons["ability"] == 1
     earlier = client.get(
-        reverse("assessments:figures"), {"start": "2020-01-01", "end": (TODAY - datetime.timedelta(days=2)).isoformat()}
+        reverse("pool_figures"), {"start": "2020-01-01", "end": (TODAY - datetime.timedelta(days=2)).isoformat()}
     )
     assert (earlier.context["totals"]["promoted"], earlier.context["totals"]["in_pool"]) == (0, 3)
 

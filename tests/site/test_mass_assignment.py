@@ -74,7 +74,7 @@ READ_ONLY = {
     "assessments:round",
     "assessments:round_report",
     "assessments:proposals",
-    "assessments:figures",
+    "pool_figures",
 }
 
 
