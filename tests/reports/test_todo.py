@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from assessments import services as management
 from candidates import todo as candidate_todo
-from candidates import views as candidate_views
 from candidates.models import Candidate, PoolStatus
 from candidates.services import change_status
+from candidates.views import files as candidate_views
 from mentorship import services as cultivation
 from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN, XINAN
 from tests.factories import CandidateFactory

@@ -17,8 +17,8 @@ from candidates.coverage import annotate_reserves, counted_reserves
 from candidates.forms import VillageNeedForm
 from candidates.models import Candidate, NeedStatus, PoolStatus, ReserveAssignment, VillageNeed
 from candidates.services import assign_reserve, save_village_need
-from candidates.views import run_posted_action
-from candidates.views_outreach import chosen_township
+from candidates.views.files import run_posted_action
+from candidates.views.outreach import chosen_township
 
 PAGE_SIZE = 25
 

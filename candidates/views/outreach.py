@@ -16,7 +16,7 @@ from candidates.exports import contact_queryset
 from candidates.forms import ContactCorrectionForm, ContactForm, UptakeForm
 from candidates.models import Candidate, Contact, ContactKind, PolicyDelivery, PolicyItem, Uptake
 from candidates.services import correct_contact, record_contact, record_uptake
-from candidates.views import run_posted_action
+from candidates.views.files import run_posted_action
 
 PAGE_SIZE = 25
 
