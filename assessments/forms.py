@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import DIMENSIONS, REVIEW_FIELDS, VOTE_FIELDS, Assessment, Decision, Review, ReviewRound
 from cadre_pool.forms import StaleEditMixin
 from cadre_pool.models import OrgUnit
-from cadre_pool.picklists import picklist_attrs, villages_for
+from cadre_pool.org.picklists import picklist_attrs, villages_for
 from candidates.forms import DateInput, VillageChoiceField
 from mentorship.forms import StyledForm
 

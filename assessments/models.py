@@ -7,8 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool.access.scoping import ScopedQuerySet, township_scope
 from cadre_pool.models import OrgUnit
-from cadre_pool.scoping import ScopedQuerySet, township_scope
 from cadre_pool.storage import private_storage
 from candidates.models import Candidate, PoolEvent
 

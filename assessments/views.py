@@ -16,9 +16,9 @@ from assessments import forms, services
 from assessments.flags import flags_for
 from assessments.models import DIMENSIONS, Evidence, Rating, Review, ReviewRound
 from cadre_pool import exports
-from cadre_pool.access import READERS, access
+from cadre_pool.access.declarations import READERS, access
+from cadre_pool.access.scoping import township_scope
 from cadre_pool.models import DECIDERS
-from cadre_pool.scoping import township_scope
 from candidates import generic
 from candidates.models import Candidate, PoolStatus
 

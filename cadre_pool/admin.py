@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from cadre_pool import audit
-from cadre_pool.auth import unlock
+from cadre_pool.accounts.auth import unlock
 from cadre_pool.forms import HygienicModelForm, TextHygieneMixin
 from cadre_pool.models import (
     AuditAction,

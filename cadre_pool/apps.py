@@ -11,7 +11,8 @@ class CadrePoolConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import signals
 
-        from cadre_pool import auth, org_choices  # noqa: F401 - org_choices connects its cache invalidation
+        from cadre_pool.accounts import auth
+        from cadre_pool.org import choices as org_choices  # noqa: F401 - org_choices connects its cache invalidation
 
         # Authentication audit rows and session bookkeeping (S3, S4, S9).
         signals.user_logged_in.connect(auth.on_logged_in, dispatch_uid="cadre_audit_login")

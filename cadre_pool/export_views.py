@@ -1,7 +1,7 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from cadre_pool.access import READERS, access
+from cadre_pool.access.declarations import READERS, access
 from cadre_pool.models import Export
 
 

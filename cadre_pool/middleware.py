@@ -9,8 +9,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cadre_pool import audit, otp
-from cadre_pool.auth import password_expired, session_too_old
+from cadre_pool import audit
+from cadre_pool.accounts import otp
+from cadre_pool.accounts.auth import password_expired, session_too_old
 from cadre_pool.models import AuditAction
 
 

@@ -20,9 +20,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 
+from cadre_pool.access.scoping import ScopedQuerySet
 from cadre_pool.audit.models import AuditAction, AuditEvent  # noqa: F401 - read from here too
 from cadre_pool.roles import CANDIDATE_READERS, CANDIDATE_WRITERS, DECIDERS, Role
-from cadre_pool.scoping import ScopedQuerySet
 from cadre_pool.storage import private_storage
 
 
@@ -419,7 +419,7 @@ class OTPDevice(ThrottlingMixin, Device):
     """A user's TOTP authenticator (S5). Unconfirmed until the first correct code.
 
     django-otp's abstract device gives the verification protocol and its throttling (a wrong code
-    doubles the wait before the next try); the secret is kept Fernet-encrypted (cadre_pool.otp).
+    doubles the wait before the next try); the secret is kept Fernet-encrypted (cadre_pool.accounts.otp).
     """
 
     user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="otp_device")

@@ -152,16 +152,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) serve PostgreSQL; SQLite, for a laptop, builds them without those columns.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "cadre_pool.User"
-AUTHENTICATION_BACKENDS = ["cadre_pool.backends.ScopedModelBackend"]
+AUTHENTICATION_BACKENDS = ["cadre_pool.accounts.backends.ScopedModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "cadre_pool.passwords.ChineseCommonPasswordValidator"},
+    {"NAME": "cadre_pool.accounts.passwords.ChineseCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "cadre_pool.passwords.CharacterClassValidator"},
-    {"NAME": "cadre_pool.auth.PasswordHistoryValidator"},
+    {"NAME": "cadre_pool.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "cadre_pool.accounts.auth.PasswordHistoryValidator"},
 ]
 # Passwords expire after this many days (GB/T 22239; 0 switches the rule off) and may not repeat
 # the last PASSWORD_HISTORY_COUNT (S2).
@@ -200,8 +200,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions live in the database, so any app server behind the load balancer can answer any request;
-# their renewal commits without waiting for the disk (cadre_pool/sessions.py).
-SESSION_ENGINE = "cadre_pool.sessions"
+# their renewal commits without waiting for the disk (cadre_pool/accounts/sessions.py).
+SESSION_ENGINE = "cadre_pool.accounts.sessions"
 # Idle timeout: the cookie expires 30 minutes after the last request, renewed at most once a minute
 # (cadre_pool.middleware.SessionRenewalMiddleware) rather than written on every page.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
@@ -277,7 +277,7 @@ EXPORTS = {
 # costs in proportion to the cap: 10,000 cost more than the rest of the list's SQL together. A
 # district's pool is hundreds; exact totals at any size are on the dashboard and in the reports.
 LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=1000)
-# Township and village drop-downs are cached per process for this long (cadre_pool/org_choices.py).
+# Township and village drop-downs are cached per process for this long (cadre_pool/org/choices.py).
 ORG_CHOICES_CACHE_SECONDS = env.int("ORG_CHOICES_CACHE_SECONDS", default=300)
 # Above this many villages in scope, the list's village drop-down waits for a township to be chosen.
 VILLAGE_CHOICES_LIMIT = env.int("VILLAGE_CHOICES_LIMIT", default=500)

@@ -2,9 +2,11 @@ from django.conf.urls.i18n import set_language
 from django.contrib import admin
 from django.urls import include, path
 
-from cadre_pool import export_views, otp_views, picklists, views
-from cadre_pool.access import PUBLIC, access
+from cadre_pool import export_views, views
+from cadre_pool.access.declarations import PUBLIC, access
+from cadre_pool.accounts import otp_views
 from cadre_pool.audit import views as audit_views
+from cadre_pool.org import picklists
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

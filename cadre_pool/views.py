@@ -7,8 +7,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cadre_pool.access import ANY_ROLE, PUBLIC, RoleRequiredMixin, access
-from cadre_pool.auth import LoginForm, change_own_password
+from cadre_pool.access.declarations import ANY_ROLE, PUBLIC, RoleRequiredMixin, access
+from cadre_pool.accounts.auth import LoginForm, change_own_password
 
 
 @never_cache

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadre_pool import audit
 from cadre_pool.models import AuditAction, Education, Gender, OrgUnit, PoliticalStatus
-from cadre_pool.org_choices import code_choices, unit_choices
+from cadre_pool.org.choices import code_choices, unit_choices
 from candidates.completeness import incomplete_condition
 from candidates.identity import whole_number
 from candidates.models import Candidate, PoolStatus, SkillTag, SourceCategory, Willingness
@@ -28,7 +28,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 class UnitFilter(django_filters.ChoiceFilter):
-    """A township or village from the user's cached choices (cadre_pool.org_choices): a value that
+    """A township or village from the user's cached choices (cadre_pool.org.choices): a value that
     is not among them does not validate, so the filter cannot reach outside the user's scope."""
 
     def filter(self, qs, value):
@@ -51,7 +51,7 @@ class CandidateFilter(django_filters.FilterSet):
     source_category = django_filters.ChoiceFilter(
         label=_("source category"), choices=lambda: SourceCategory.choices, empty_label=ALL
     )
-    # Code tables from the cache (cadre_pool.org_choices).
+    # Code tables from the cache (cadre_pool.org.choices).
     gender = django_filters.ChoiceFilter(
         label=_("gender"), choices=lambda: code_choices(Gender, codes=("1", "2")), empty_label=ALL
     )

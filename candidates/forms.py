@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.forms import IdsChoiceField, MaskedOnEditMixin, StaleEditMixin, TextHygieneMixin
 from cadre_pool.models import Degree, Education, Ethnicity, Gender, HealthStatus, OrgUnit
-from cadre_pool.picklists import picklist_attrs, village_label, villages_for
+from cadre_pool.org.picklists import picklist_attrs, village_label, villages_for
 from candidates.identity import (
     id_birth_date,
     id_gender_code,

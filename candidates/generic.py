@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from cadre_pool.access import WRITERS, RoleRequiredMixin
+from cadre_pool.access.declarations import WRITERS, RoleRequiredMixin
 from candidates.models import Candidate
 
 

@@ -30,7 +30,7 @@ from cadre_pool.models import (
     OrgUnit,
     PoliticalStatus,
 )
-from cadre_pool.org_choices import code_table
+from cadre_pool.org.choices import code_table
 from candidates import workbook
 from candidates.completeness import CHECKS, missing_information
 from candidates.identity import MOBILE_PATTERN, id_birth_date, id_gender_code, validate_id_number

@@ -1,9 +1,9 @@
-"""The candidates a form offers, and their type-ahead (see cadre_pool.picklists)."""
+"""The candidates a form offers, and their type-ahead (see cadre_pool.org.picklists)."""
 
 from django.db.models import Q, QuerySet
 
-from cadre_pool.access import WRITERS, access
-from cadre_pool.picklists import answer, search_terms
+from cadre_pool.access.declarations import WRITERS, access
+from cadre_pool.org.picklists import answer, search_terms
 from candidates.models import Candidate, PoolStatus
 
 

@@ -9,7 +9,7 @@ from candidates.models import Candidate, Contact, PolicyDelivery, SkillTag, Work
 
 def file_for(user, pk: int) -> Candidate:
     """The file with its township, village and code tables, when the user's scope holds it; else 404
-    (and an audit row for a file outside the scope, see cadre_pool.scoping.ScopedQuerySet)."""
+    (and an audit row for a file outside the scope, see cadre_pool.access.scoping.ScopedQuerySet)."""
     return get_object_or_404(Candidate.objects.visible_to(user).for_detail(), pk=pk)
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadre_pool.forms import MaskedOnEditMixin, StaleEditMixin, TextHygieneMixin
 from cadre_pool.models import OrgUnit
-from cadre_pool.picklists import picklist_attrs, villages_for
+from cadre_pool.org.picklists import picklist_attrs, villages_for
 from candidates.forms import DateInput, VillageChoiceField
 from mentorship.models import Mentor, MentoringLog, Placement, PlanItem, PostType, Secondment, TrainingCourse
 from mentorship.picklists import assignable_mentors, mentor_label

@@ -10,9 +10,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool.access.scoping import ScopedQuerySet, township_scope
 from cadre_pool.models import OrgUnit
 from cadre_pool.personal import mask_mobile
-from cadre_pool.scoping import ScopedQuerySet, township_scope
 from candidates.identity import normalise_mobile, validate_mobile
 from candidates.models import Candidate
 

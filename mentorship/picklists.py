@@ -1,11 +1,11 @@
-"""The mentors a form offers, and their type-ahead (see cadre_pool.picklists)."""
+"""The mentors a form offers, and their type-ahead (see cadre_pool.org.picklists)."""
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from cadre_pool.access import WRITERS, access
-from cadre_pool.picklists import answer, search_terms
+from cadre_pool.access.declarations import WRITERS, access
+from cadre_pool.org.picklists import answer, search_terms
 from candidates.models import Candidate
 from mentorship.models import Mentor
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from cadre_pool import exports
-from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
+from cadre_pool.access.declarations import READERS, WRITERS, RoleRequiredMixin, access
 from cadre_pool.models import DECIDERS
 from candidates import generic
 from candidates.models import Candidate

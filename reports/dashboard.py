@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadre_pool import exports
-from cadre_pool.access import READERS, access
+from cadre_pool.access.declarations import READERS, access
 from cadre_pool.excel import Column, Table, workbook_bytes
 from cadre_pool.models import OrgUnit
-from cadre_pool.org_choices import unit_choices
+from cadre_pool.org.choices import unit_choices
 from cadre_pool.routers import reads_from_replica
 from candidates.models import PoolStatus, years_ago
 from mentorship.models import MentorAssignment
@@ -72,7 +72,7 @@ def dashboard(request):
             "progress": progress,
             "review": review,
             "charts": charts,
-            # (pk, name) from the cached drop-down choices (cadre_pool.org_choices).
+            # (pk, name) from the cached drop-down choices (cadre_pool.org.choices).
             "townships": unit_choices(user, OrgUnit.Level.TOWNSHIP) if not user.is_organiser else [],
             "township": township,
             "scope_name": scope_name,

@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 
 from assessments.records import management_records
 from cadre_pool import exports
-from cadre_pool.access import READERS, access
+from cadre_pool.access.declarations import READERS, access
 from cadre_pool.excel import FORMULA_PREFIXES, printable
 from cadre_pool.exports import xlsx_response
 from candidates.models import Candidate

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Decision, Review, ReviewRound
 from cadre_pool.models import Education, Gender, OrgUnit, PoliticalStatus
-from cadre_pool.org_choices import code_choices, code_table
+from cadre_pool.org.choices import code_choices, code_table
 from candidates.coverage import annotate_reserves
 from candidates.models import Candidate, PoolEvent, PoolStatus, SourceCategory, years_ago
 

@@ -13,7 +13,7 @@ from django.views.generic import DetailView
 from assessments.forms import FiguresForm
 from assessments.records import management_panel
 from cadre_pool import audit, exports
-from cadre_pool.access import ANY_ROLE, READERS, WRITERS, RoleRequiredMixin, access
+from cadre_pool.access.declarations import ANY_ROLE, READERS, WRITERS, RoleRequiredMixin, access
 from cadre_pool.models import AuditEvent, Role
 from cadre_pool.routers import reads_from_replica
 from candidates.completeness import missing_information

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from cadre_pool.models import AuditEvent, OrgUnit, Role
-from cadre_pool.reference import DEFAULT_DIVISIONS_FILE, load_code_tables, load_divisions
+from cadre_pool.org.reference import DEFAULT_DIVISIONS_FILE, load_code_tables, load_divisions
 from mentorship.reference import ensure_post_types
 from tests.factories import CandidateFactory, UserFactory
 
@@ -47,7 +47,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Cached drop-down choices (cadre_pool.org_choices) must not outlive the test that filled them."""
+    """Cached drop-down choices (cadre_pool.org.choices) must not outlive the test that filled them."""
     from django.core.cache import cache
 
     cache.clear()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadre_pool import audit
-from cadre_pool.access import access
+from cadre_pool.access.declarations import access
 from cadre_pool.models import AuditAction, AuditEvent, Role
 
 PAGE_SIZE = 50

@@ -11,6 +11,7 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool.access.scoping import ScopedQuerySet, township_scope
 from cadre_pool.models import (
     PARTY_MEMBER_CODES,
     Degree,
@@ -23,7 +24,6 @@ from cadre_pool.models import (
     Role,
 )
 from cadre_pool.personal import mask_id_number, mask_mobile
-from cadre_pool.scoping import ScopedQuerySet, township_scope
 from candidates.completeness import incomplete_condition
 from candidates.identity import (
     MOBILE_PATTERN,
@@ -149,7 +149,7 @@ def allowed_next_statuses(current: str, user, *, decisions: bool = False) -> lis
 
 
 def scoped(queryset, user, township_field: str = "township"):
-    """The one scoping rule (cadre_pool.scoping.township_scope) applied to a queryset.
+    """The one scoping rule (cadre_pool.access.scoping.township_scope) applied to a queryset.
 
     Candidates scope by their township; contacts, policy deliveries and village needs by theirs
     (`township_field` names the path to it, e.g. "candidate__township").

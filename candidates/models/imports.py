@@ -4,10 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool.access.scoping import ScopedQuerySet
 from cadre_pool.models import (
     OrgUnit,
 )
-from cadre_pool.scoping import ScopedQuerySet
 from cadre_pool.storage import private_storage
 
 

@@ -7,11 +7,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool.access.scoping import ScopedQuerySet
 from cadre_pool.models import (
     Education,
     OrgUnit,
 )
-from cadre_pool.scoping import ScopedQuerySet
 from candidates.models.files import Candidate, SkillTag, SourceCategory, scoped
 
 

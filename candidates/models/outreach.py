@@ -9,10 +9,10 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadre_pool.access.scoping import ScopedQuerySet
 from cadre_pool.models import (
     OrgUnit,
 )
-from cadre_pool.scoping import ScopedQuerySet
 from candidates.models.files import Candidate, scoped
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
 from cadre_pool import exports
-from cadre_pool.access import READERS, WRITERS, RoleRequiredMixin, access
+from cadre_pool.access.declarations import READERS, WRITERS, RoleRequiredMixin, access
 from cadre_pool.models import AuditAction, AuditEvent
 from cadre_pool.paging import CappedPaginator
 from cadre_pool.personal import mask_id_number, mask_mobile

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cadre_pool.access import WRITERS, access
+from cadre_pool.access.declarations import WRITERS, access
 from cadre_pool.excel import Column, Table, workbook_bytes
 from cadre_pool.exports import xlsx_response
 from cadre_pool.models import OrgUnit

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadre_pool.access import READERS, WRITERS, access
+from cadre_pool.access.declarations import READERS, WRITERS, access
 from cadre_pool.models import OrgUnit
 from candidates import matching
 from candidates.coverage import annotate_reserves, counted_reserves

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadre_pool import exports
-from cadre_pool.access import READERS, WRITERS, access
+from cadre_pool.access.declarations import READERS, WRITERS, access
 from cadre_pool.models import OrgUnit
 from candidates.exports import contact_queryset
 from candidates.forms import ContactCorrectionForm, ContactForm, UptakeForm

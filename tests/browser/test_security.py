@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cadre_pool import otp
+from cadre_pool.accounts import otp
 from cadre_pool.models import AuditEvent
 from tests.browser.conftest import SCREENSHOTS
 

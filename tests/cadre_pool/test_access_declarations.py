@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from cadre_pool.access import declared_roles
+from cadre_pool.access.declarations import declared_roles
 
 
 def _walk(patterns, prefix=""):

@@ -89,7 +89,7 @@ def test_an_expired_password_forces_the_change_page_on_every_page(client, organi
 
 
 def test_password_age_counts_from_the_last_change(organiser, settings):
-    from cadre_pool.auth import password_expired
+    from cadre_pool.accounts.auth import password_expired
 
     settings.PASSWORD_MAX_AGE_DAYS = 90
     organiser.set_password("Fresh-Pass-2027")
@@ -371,7 +371,7 @@ def test_an_account_added_in_the_admin_must_change_its_password(client, system_a
 
 
 def test_stale_failure_counters_are_pruned_and_live_locks_kept(reference):
-    from cadre_pool.auth import prune_login_locks, register_failure
+    from cadre_pool.accounts.auth import prune_login_locks, register_failure
 
     for _ in range(5):
         register_failure("locked-now")

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cadre_pool import otp
+from cadre_pool.accounts import otp
 from cadre_pool.models import AuditEvent, OTPDevice
 
 PASSWORD = "Test-Pass-2026"

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 
 def test_sessions_are_kept_in_the_database():
-    assert settings.SESSION_ENGINE == "cadre_pool.sessions"
+    assert settings.SESSION_ENGINE == "cadre_pool.accounts.sessions"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,7 +50,7 @@ def test_renewal_writes_the_session_once_a_minute_at_most(client, organiser, set
 
 
 def test_a_session_past_its_expiry_in_the_database_signs_nobody_in(client, organiser):
-    """The store reads the session with its own statement (cadre_pool/sessions.py): the expiry is the
+    """The store reads the session with its own statement (cadre_pool/accounts/sessions.py): the expiry is the
     database row's, whatever the browser's cookie says."""
     import datetime
 

@@ -20,7 +20,7 @@ from tests.factories import CandidateFactory
 SKILLS = "产业经验或专业技能"
 # Queries of a preview of 20 or 1,000 new people on PostgreSQL (savepoints left out, as in
 # test_query_budget.py): the code tables' synonyms, villages and skills (the six code tables come from
-# the process's code-table cache, cadre_pool.org_choices: six more when it is cold), the import's and the
+# the process's code-table cache, cadre_pool.org.choices: six more when it is cold), the import's and the
 # service's ID lookups, one query per foreign key of Candidate, key allocation and COPY for files, pool
 # events and audit rows, and the import's own audit row. Not in query_budgets.json, which lists pages.
 IMPORT_QUERY_BUDGET = 22

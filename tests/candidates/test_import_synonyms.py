@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cadre_pool.models import CodeSynonym, OrgUnit
-from cadre_pool.reference import CODE_SYNONYMS_FILE, load_code_tables
+from cadre_pool.org.reference import CODE_SYNONYMS_FILE, load_code_tables
 from candidates.importing import _Lookups
 from candidates.models import SourceCategory
 from candidates.normalise import match_code

@@ -135,7 +135,7 @@ def test_supply_list_and_export_keep_their_query_budget(client, request, referen
         reverse("candidates:supply"),
         reverse("candidates:supply") + "?export=xlsx",
     ]  # one skills query per 2,000 rows
-    client.get(urls[0])  # fills the cached township and village drop-downs (cadre_pool.org_choices)
+    client.get(urls[0])  # fills the cached township and village drop-downs (cadre_pool.org.choices)
     few = [_count_queries(client, url) for url in urls]
     add(30)
     many = [_count_queries(client, url) for url in urls]

@@ -91,7 +91,7 @@ def _queries(client, url, params=None):
 def test_budget_is_independent_of_pool_size(client, district_staff, reference, url_name):
     client.force_login(district_staff)
     CandidateFactory.create_batch(3, township=reference[MINGYANG])
-    client.get(reverse(url_name))  # fills the cached code tables and drop-downs (cadre_pool.org_choices)
+    client.get(reverse(url_name))  # fills the cached code tables and drop-downs (cadre_pool.org.choices)
     few = _queries(client, reverse(url_name))
     CandidateFactory.create_batch(30, township=reference[GUANGONG])
     assert _queries(client, reverse(url_name)) == few <= 20

@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
 from assessments.models import Evidence, Review, ReviewRound
-from cadre_pool.access import PUBLIC, declared_roles
+from cadre_pool.access.declarations import PUBLIC, declared_roles
 from cadre_pool.models import AuditEvent, Export, OrgUnit, Role, User
 from candidates.demo import ensure_demo_accounts, seed_candidates, seed_intake
 from candidates.models import Candidate, Contact, ImportBatch, PolicyDelivery, VillageNeed

@@ -3,7 +3,7 @@
 The expected counts live in tests/site/query_budgets.json (as NetBox keeps tests/query_counts.json). A page
 that needs more queries than its budget, or fewer, fails here: raise a budget only with a reason in the
 commit message, and lower it when a change saves a query. Each page is read once before counting, so
-the budget is the steady state (cached drop-downs filled, see cadre_pool/org_choices.py).
+the budget is the steady state (cached drop-downs filled, see cadre_pool/org/choices.py).
 """
 
 import datetime

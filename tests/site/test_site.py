@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cadre_pool.models import Education, OrgUnit, PoliticalStatus
-from cadre_pool.reference import load_divisions
+from cadre_pool.org.reference import load_divisions
 from candidates.demo import DEMO_ACCOUNTS, FEATURED_VILLAGES, ensure_demo_accounts, seed_candidates
 from candidates.models import Candidate, PoolEvent
 

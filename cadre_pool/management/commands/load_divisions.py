@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cadre_pool.reference import load_divisions
+from cadre_pool.org.reference import load_divisions
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cadre_pool.reference import DEFAULT_DIVISIONS_FILE, load_code_tables, load_divisions
+from cadre_pool.org.reference import DEFAULT_DIVISIONS_FILE, load_code_tables, load_divisions
 
 
 class Command(BaseCommand):

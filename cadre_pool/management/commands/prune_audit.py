@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from cadre_pool.accounts.auth import prune_login_locks
 from cadre_pool.audit import MIN_PERSONAL_INFO_RETENTION_DAYS, MIN_RETENTION_DAYS, prune
-from cadre_pool.auth import prune_login_locks
 
 
 class Command(BaseCommand):

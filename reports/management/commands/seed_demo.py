@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.demo import seed_management
 from cadre_pool.models import OrgUnit
-from cadre_pool.reference import load_code_tables
+from cadre_pool.org.reference import load_code_tables
 from candidates.demo import DEMO_PASSWORD, DISTRICT_CODE, ensure_demo_accounts, seed_candidates, seed_intake
 from mentorship.demo import seed_cultivation
 

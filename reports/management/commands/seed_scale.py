@@ -4,7 +4,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cadre_pool.models import OrgUnit, User
-from cadre_pool.reference import load_code_tables
+from cadre_pool.org.reference import load_code_tables
 from reports.scale import PROVINCE_CODE, Seeder, scale_accounts
 
 

@@ -19,7 +19,7 @@ from cadre_pool.models import (
     PoliticalStatus,
 )
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DIVISIONS_FILE = DATA_DIR / "enyang_511903_divisions.csv"
 CODE_SYNONYMS_FILE = DATA_DIR / "code_synonyms.csv"
 

@@ -14,7 +14,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from cadre_pool.access import WRITERS, access
+from cadre_pool.access.declarations import WRITERS, access
 from cadre_pool.models import OrgUnit
 
 LIMIT = 20

@@ -27,7 +27,7 @@ class CharacterClassValidator:
         ) % {"count": self.min_classes}
 
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def _lines(path: Path) -> frozenset[str]:

@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from cadre_pool.models import CANDIDATE_READERS, CANDIDATE_WRITERS, Role
+from cadre_pool.roles import CANDIDATE_READERS, CANDIDATE_WRITERS, Role
 
 PUBLIC = frozenset({"public"})
 ANY_ROLE = frozenset(Role.values)

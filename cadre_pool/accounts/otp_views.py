@@ -11,8 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cadre_pool import otp
-from cadre_pool.access import ANY_ROLE, access
+from cadre_pool.access.declarations import ANY_ROLE, access
+from cadre_pool.accounts import otp
 from cadre_pool.models import OTPDevice
 
 

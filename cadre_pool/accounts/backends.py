@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from cadre_pool.auth import locked_until
+from cadre_pool.accounts.auth import locked_until
 
 
 class ScopedModelBackend(ModelBackend):

@@ -1,0 +1,1 @@
+"""Accounts: sign-in and its lockout, the second factor, passwords and sessions."""
