@@ -117,7 +117,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: our queries are short index scans whose cost estimates over a million files
-    # pass jit_above_cost, and compiling took 35 ms of a 36 ms dashboard query (docs/performance.md).
+    # pass jit_above_cost, and compiling them costs more than running them (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     # Prepared statements: psycopg binds parameters on the server and prepares a statement on its Nth
     # use on a connection, so the pages' queries are planned once per connection instead of on every
