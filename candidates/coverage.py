@@ -8,7 +8,7 @@ the coverage page, the dashboard and the statistics workbook agree.
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from candidates.models import Candidate, PoolStatus
+from candidates.models import Candidate, NeedStatus, PoolStatus, VillageNeed
 
 
 def _in_pool():
@@ -28,6 +28,11 @@ def annotate_reserves(queryset, outer: str = "pk"):
         reserves_by_target=_count(_in_pool(), "target_village", outer),
         reserves_by_home=_count(_in_pool().filter(target_village__isnull=True), "village", outer),
     ).annotate(reserves=F("reserves_by_target") + F("reserves_by_home"))
+
+
+def annotate_open_needs(villages):
+    """Annotate villages with `open_needs`, the number of their needs still open."""
+    return villages.annotate(open_needs=_count(VillageNeed.objects.filter(status=NeedStatus.OPEN), "village", "pk"))
 
 
 def counted_reserves(villages):

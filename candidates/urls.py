@@ -26,7 +26,6 @@ urlpatterns = [
     path("needs/<int:pk>/", needs.need_detail, name="need_detail"),
     path("needs/<int:pk>/edit/", needs.need_edit, name="need_edit"),
     path("needs/<int:pk>/assign/", needs.need_assign, name="need_assign"),
-    path("coverage/", needs.coverage, name="coverage"),
     path("policies/handed/<int:pk>/uptake/", outreach.delivery_uptake, name="delivery_uptake"),
     path("<int:pk>/edit/", files.candidate_edit, name="edit"),
     path("<int:pk>/status/", files.candidate_change_status, name="change_status"),

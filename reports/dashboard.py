@@ -65,7 +65,7 @@ def dashboard(request):
     }
     return render(
         request,
-        "cadre_pool/dashboard.html",
+        "reports/dashboard.html",
         {
             "figures": figures,
             "months": months,
@@ -217,6 +217,6 @@ def township_comparison(request):
         return exports.xlsx_response(workbook_bytes(table), "townships.xlsx")
     return render(
         request,
-        "cadre_pool/township_comparison.html",
+        "reports/township_comparison.html",
         {"rows": rows, "columns": columns, "today": datetime.date.today()},
     )

@@ -44,7 +44,7 @@ def registration_form(request, pk):
     if request.GET.get("export") == "xlsx":
         exports.record_export(request, "registration_form", 1, candidate=candidate.pk)
         return xlsx_response(_workbook(context), f"registration-{candidate.pk}.xlsx")
-    return render(request, "cadre_pool/registration.html", context)
+    return render(request, "reports/registration.html", context)
 
 
 _THIN = Side(style="thin")

@@ -266,7 +266,7 @@ def village_coverage(user, township=None) -> Figure:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    link = reverse("candidates:coverage") + (f"?township={township.pk}" if township is not None else "")
+    link = reverse("coverage") + (f"?township={township.pk}" if township is not None else "")
     return Figure(
         "coverage",
         _("Village coverage by reserves in the pool (target village, else home village)"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import dashboard, registration, views
+from reports import coverage, dashboard, registration, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/townships/", dashboard.township_comparison, name="township_comparison"),
     path("audit/candidates/<int:pk>/", views.candidate_history, name="audit_candidate"),
+    path("candidates/coverage/", coverage.coverage, name="coverage"),
     path("candidates/roster/", views.roster_options, name="roster_options"),
     path("candidates/<int:pk>/", views.CandidateFileView.as_view(), name="candidate_file"),
     path("candidates/<int:pk>/reveal/", views.CandidateRevealView.as_view(), name="candidate_reveal"),

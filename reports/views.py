@@ -34,7 +34,7 @@ def home(request):
         rows = Candidate.objects.visible_to(request.user).values("status").annotate(n=Count("pk")).order_by()
         counts = {row["status"]: row["n"] for row in rows}
     statuses = [(status, counts.get(status.value, 0)) for status in PoolStatus]
-    return render(request, "cadre_pool/home.html", {"statuses": statuses, "total": sum(counts.values())})
+    return render(request, "reports/home.html", {"statuses": statuses, "total": sum(counts.values())})
 
 
 @access(READERS)
@@ -45,7 +45,7 @@ def todo_list(request):
     selected = request.GET.get("kind", "")
     if selected:
         items = [item for item in items if item.kind == selected]
-    return render(request, "cadre_pool/todo.html", {"items": items, "kinds": kinds, "selected": selected})
+    return render(request, "reports/todo.html", {"items": items, "kinds": kinds, "selected": selected})
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class CandidateFileView(RoleRequiredMixin, DetailView):
     """The information file (档案): the person, their pool history, cultivation, management and timeline."""
 
     allowed_roles = READERS
-    template_name = "candidates/candidate_detail.html"
+    template_name = "reports/candidate_file.html"
     context_object_name = "candidate"
 
     def get_object(self, queryset=None):
@@ -110,7 +110,7 @@ def candidate_history(request, pk):
     page = Paginator(queryset, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "audit/candidate_history.html",
+        "reports/candidate_history.html",
         {"candidate": candidate, "page": page, "query": "", "title": _("History of %(name)s") % {"name": candidate}},
     )
 
@@ -125,7 +125,7 @@ def roster_options(request):
         return exports.respond(request, "roster")
     filters = [(key, value) for key in request.GET for value in request.GET.getlist(key) if key not in {"page"}]
     columns = [(column, DEFAULT_COLUMNS.index(column.key) + 1) for column in ROSTER_COLUMNS]
-    return render(request, "cadre_pool/roster_options.html", {"filters": filters, "columns": columns})
+    return render(request, "reports/roster_options.html", {"filters": filters, "columns": columns})
 
 
 @access(READERS)
@@ -139,4 +139,4 @@ def pool_figures(request):
         start = form.cleaned_data.get("start") or start
         end = form.cleaned_data.get("end") or end
     figures = statistics.pool_figures(request.user, start, end)
-    return render(request, "assessments/figures.html", {"form": form, "start": start, "end": end, **figures})
+    return render(request, "reports/pool_figures.html", {"form": form, "start": start, "end": end, **figures})

@@ -1,11 +1,10 @@
-"""Village needs, matching and village coverage (S5, S7, S8)."""
+"""Village needs and matching (S5, S7)."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from cadre_pool.access.declarations import READERS, WRITERS, access
 from cadre_pool.models import OrgUnit
 from candidates import matching
-from candidates.coverage import annotate_reserves, counted_reserves
+from candidates.coverage import annotate_reserves
 from candidates.forms import VillageNeedForm
 from candidates.models import Candidate, NeedStatus, PoolStatus, ReserveAssignment, VillageNeed
 from candidates.services import assign_reserve, save_village_need
@@ -21,18 +20,6 @@ from candidates.views.files import run_posted_action
 from candidates.views.outreach import chosen_township
 
 PAGE_SIZE = 25
-
-
-def _count(queryset, field: str, outer: str = "pk"):
-    """A correlated COUNT, for annotating rows without multiplying them."""
-    counted = queryset.filter(**{field: OuterRef(outer)}).order_by().values(field).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def villages_with_counts(villages):
-    return annotate_reserves(villages).annotate(
-        open_needs=_count(VillageNeed.objects.filter(status=NeedStatus.OPEN), "village"),
-    )
 
 
 @access(READERS)
@@ -137,51 +124,3 @@ def need_assign(request, pk):
         success=_("The candidate is now a reserve for this village."),
     )
     return redirect("candidates:need_detail", pk=need.pk)
-
-
-@access(READERS)
-def coverage(request):
-    """Villages with 0, 1 and ≥ 2 reserves in the pool, and their open needs; per township. Each count
-    says how many people it took by target village and how many by home village."""
-    villages = villages_with_counts(OrgUnit.objects.villages().visible_to(request.user).filter(active=True))
-    summary: dict[int, dict] = {}
-    for village in (
-        villages.select_related("parent").order_by("code").only("pk", "code", "name", "short_name", "parent")
-    ):
-        row = summary.setdefault(
-            village.parent_id,
-            {
-                "township": village.parent,
-                "villages": 0,
-                "zero": 0,
-                "one": 0,
-                "two": 0,
-                "needs": 0,
-                "by_target": 0,
-                "by_home": 0,
-            },
-        )
-        row["villages"] += 1
-        row["zero" if village.reserves == 0 else "one" if village.reserves == 1 else "two"] += 1
-        row["needs"] += village.open_needs
-        row["by_target"] += village.reserves_by_target
-        row["by_home"] += village.reserves_by_home
-    township = chosen_township(request)
-    rows = []
-    if township is not None:
-        rows = list(villages.filter(parent=township).order_by("reserves", "code"))
-        people: dict[int, list] = {}
-        reserves = (
-            counted_reserves([village.pk for village in rows])
-            .only("pk", "name", "township", "village", "target_village")
-            .order_by("name", "pk")
-        )
-        for person in reserves:
-            people.setdefault(person.counted_for, []).append(person)
-        for village in rows:
-            village.pool_reserves = people.get(village.pk, [])
-    return render(
-        request,
-        "candidates/coverage.html",
-        {"summary": list(summary.values()), "township": township, "villages": rows},
-    )

@@ -54,7 +54,7 @@ def _pages(role: str, candidate, round_pk) -> list[tuple[str, str]]:
         ("policies", reverse("candidates:policies")),
         ("needs", reverse("candidates:needs")),
         ("supply", reverse("candidates:supply")),
-        ("coverage", reverse("candidates:coverage")),
+        ("coverage", reverse("coverage")),
         ("mentors", reverse("mentorship:mentors")),
         ("mentoring-logs", reverse("mentorship:logs")),
         ("rounds", reverse("assessments:rounds")),

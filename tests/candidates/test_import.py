@@ -379,7 +379,7 @@ def test_a_party_member_without_an_entry_date_is_filed_but_the_form_asks_for_it(
 def test_the_township_code_is_shown_where_staff_and_organisers_see_the_township(client, district_staff, organiser):
     township = organiser.unit
     client.force_login(district_staff)
-    page = client.get(reverse("candidates:coverage"), {"township": township.pk})
+    page = client.get(reverse("coverage"), {"township": township.pk})
     assert f"明阳镇 · 区划代码 {township.code}" in page.text
     assert f"明阳镇（{township.code}）" in client.get(reverse("candidates:import")).text
     client.force_login(organiser)

@@ -130,7 +130,7 @@ def test_coverage_counts_villages_by_reserves_in_pool(client, organiser, distric
     CandidateFactory(township=reference[MINGYANG], status="filed", target_village=reference[QILONGSHAN])
     CandidateFactory(township=reference[GUANGONG], status="in_pool", target_village=reference[XINAN])
     client.force_login(district_staff)
-    response = client.get(reverse("candidates:coverage"))
+    response = client.get(reverse("coverage"))
     rows = {row["township"].code: row for row in response.context["summary"]}
     mingyang, guangong = rows[MINGYANG], rows[GUANGONG]
     assert (mingyang["two"], mingyang["one"], mingyang["zero"], mingyang["needs"]) == (
@@ -142,7 +142,7 @@ def test_coverage_counts_villages_by_reserves_in_pool(client, organiser, distric
     assert (guangong["two"], guangong["one"]) == (0, 1)
     assert len(rows) > 10  # district staff see every township
     client.force_login(organiser)
-    response = client.get(reverse("candidates:coverage"))
+    response = client.get(reverse("coverage"))
     assert [row["township"].code for row in response.context["summary"]] == [MINGYANG]
     villages = {v.code: v for v in response.context["villages"]}
     assert villages[QILONGSHAN].reserves == 2
@@ -152,22 +152,22 @@ def test_coverage_counts_villages_by_reserves_in_pool(client, organiser, distric
 def test_coverage_follows_a_confirmation(client, organiser, district_staff, reference):
     candidate = CandidateFactory(township=reference[MINGYANG], status="proposed", target_village=reference[QILONGSHAN])
     client.force_login(organiser)
-    before = {v.code: v.reserves for v in client.get(reverse("candidates:coverage")).context["villages"]}
+    before = {v.code: v.reserves for v in client.get(reverse("coverage")).context["villages"]}
     change_status(actor=district_staff, candidate_id=candidate.pk, to_status="in_pool")
-    after = {v.code: v.reserves for v in client.get(reverse("candidates:coverage")).context["villages"]}
+    after = {v.code: v.reserves for v in client.get(reverse("coverage")).context["villages"]}
     assert (before[QILONGSHAN], after[QILONGSHAN]) == (0, 1)
 
 
 def test_organiser_cannot_open_another_townships_coverage(client, organiser, reference):
     client.force_login(organiser)
-    response = client.get(reverse("candidates:coverage"), {"township": reference[GUANGONG].pk})
+    response = client.get(reverse("coverage"), {"township": reference[GUANGONG].pk})
     # An organiser always sees their own township, whatever the query says.
     assert {v.parent_id for v in response.context["villages"]} == {reference[MINGYANG].pk}
 
 
 def test_district_staff_choosing_an_unknown_township_get_404(client, district_staff, reference):
     client.force_login(district_staff)
-    assert client.get(reverse("candidates:coverage"), {"township": 999999}).status_code == 404
+    assert client.get(reverse("coverage"), {"township": 999999}).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["organiser", "district_staff"])
@@ -186,9 +186,9 @@ def test_need_pages_keep_their_query_budget(client, request, reference, role):
     urls = [
         reverse("candidates:needs"),
         reverse("candidates:need_detail", args=[need.pk]),
-        reverse("candidates:coverage") + f"?township={reference[MINGYANG].pk}",
+        reverse("coverage") + f"?township={reference[MINGYANG].pk}",
         reverse("candidates:need_create"),
-        reverse("candidates:coverage"),
+        reverse("coverage"),
         reverse("candidates:need_edit", args=[need.pk]),
     ]
     few = [_count_queries(client, url) for url in urls]

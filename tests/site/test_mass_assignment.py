@@ -57,7 +57,7 @@ READ_ONLY = {
     "candidates:policy_uptake",
     "candidates:needs",
     "candidates:need_detail",
-    "candidates:coverage",
+    "coverage",
     "candidate_file",
     "home",
     "todo",

@@ -83,7 +83,7 @@ def _pages(reference, candidate) -> dict[str, tuple[str, str, dict]]:
         "dashboard (organiser)": ("organiser", reverse("dashboard"), {}),
         "township comparison (district staff)": ("district_staff", reverse("township_comparison"), {}),
         "funnel (district staff)": ("district_staff", reverse("candidates:funnel"), {}),
-        "village coverage (district staff)": ("district_staff", reverse("candidates:coverage"), {}),
+        "village coverage (district staff)": ("district_staff", reverse("coverage"), {}),
     }
 
 

@@ -27,7 +27,7 @@ def mingyang_village(reference):
 
 
 def _coverage(client, township):
-    response = client.get(reverse("candidates:coverage"), {"township": township.pk})
+    response = client.get(reverse("coverage"), {"township": township.pk})
     assert response.status_code == 200
     return response, {v.code: v for v in response.context["villages"]}
 
@@ -94,7 +94,7 @@ def test_the_page_says_which_basis_each_count_used(client, organiser, reference,
     assert '甲户籍</a><span class="text-muted small">（户籍村）</span>' in text
     assert "拟任职村 1 人，户籍村 1 人" in text
     client.cookies["django_language"] = "en"
-    english = client.get(reverse("candidates:coverage"), {"township": reference[MINGYANG].pk}).text
+    english = client.get(reverse("coverage"), {"township": reference[MINGYANG].pk}).text
     assert "2 (1 by target village, 1 by home village)" in english
     assert "1 by target village, 1 by home village" in english
     assert "where none is set, for their home village" in english
@@ -108,7 +108,7 @@ def test_the_dashboard_and_the_workbook_agree_with_the_page(client, organiser, r
     CandidateFactory(township=reference[MINGYANG], target_village=mingyang_village)
     CandidateFactory(township=reference[GUANGONG], village=reference[XINAN])
     client.force_login(organiser)
-    response = client.get(reverse("candidates:coverage"))
+    response = client.get(reverse("coverage"))
     page = response.context["summary"][0]
     assert (page["zero"], page["one"], page["two"]) == (page["villages"] - 2, 1, 1)
     figure = next(f for f in client.get(reverse("dashboard")).context["figures"] if f.key == "coverage")
