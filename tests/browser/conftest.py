@@ -35,6 +35,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
+def base_url():
+    """Journeys open live_server URLs, so there is no base URL. Defined here because pytest-playwright's
+    own fallback is a session fixture written as an instance method, which pytest deprecates."""
+    return None
+
+
+@pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     # Township organisers' browsers ask for Chinese.
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
