@@ -97,7 +97,12 @@ def _cell(sheet, value, *, font=None, fill=None, border=None, alignment=None, nu
 
 # The data cells' looks as named styles of the workbook: a cell takes one by name, where setting its
 # border and alignment one by one looks each up in the workbook again, for every cell.
-BODY_STYLES = {"cp-body": "General", "cp-body-date": "yyyy-mm-dd", "cp-body-datetime": "yyyy-mm-dd hh:mm"}
+BODY_STYLES = {
+    "cp-body": "General",
+    "cp-body-text": "General",  # text that would start a formula, with the hidden apostrophe (BodyCells)
+    "cp-body-date": "yyyy-mm-dd",
+    "cp-body-datetime": "yyyy-mm-dd hh:mm",
+}
 
 
 def _add_body_styles(workbook: Workbook) -> None:
@@ -106,19 +111,37 @@ def _add_body_styles(workbook: Workbook) -> None:
             workbook.add_named_style(NamedStyle(name, border=_BORDER, alignment=_WRAP, number_format=number_format))
 
 
-def _body_cell(sheet, value) -> WriteOnlyCell:
-    value = safe(value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, datetime.datetime):
-        cell.style = "cp-body-datetime"
-    elif isinstance(value, datetime.date):
-        cell.style = "cp-body-date"
-    else:
-        cell.style = "cp-body"
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            cell.data_type = "s"  # as `_cell` writes it: text with the hidden apostrophe
-            cell.quotePrefix = True
-    return cell
+class BodyCells:
+    """The data cells of one sheet: one styled cell per column and look, given each row's values in turn.
+
+    A write-only sheet writes a row out as soon as it is appended, so the cells are free again for the
+    next row; making and styling a new cell for every value took longer than writing the value.
+    """
+
+    def __init__(self, sheet, columns: int):
+        self.sheet = sheet
+        self.cells = [{} for _ in range(columns)]
+
+    def cell(self, column: int, value) -> WriteOnlyCell:
+        value = safe(value)
+        if isinstance(value, datetime.datetime):
+            style = "cp-body-datetime"
+        elif isinstance(value, datetime.date):
+            style = "cp-body-date"
+        elif isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            style = "cp-body-text"
+        else:
+            style = "cp-body"
+        cell = self.cells[column].get(style)
+        if cell is None:
+            cell = self.cells[column][style] = WriteOnlyCell(self.sheet)
+            cell.style = style
+            if style == "cp-body-text":
+                cell.quotePrefix = True  # as `_cell` writes it: text with the hidden apostrophe
+        cell.value = value
+        if style == "cp-body-text":
+            cell.data_type = "s"
+        return cell
 
 
 def add_table(workbook: Workbook, table: Table, progress: Callable[[int], None] | None = None) -> int:
@@ -148,11 +171,12 @@ def add_table(workbook: Workbook, table: Table, progress: Callable[[int], None] 
             for column in table.columns
         ]
     )
-    values = [column.value for column in table.columns]
+    values = list(enumerate(column.value for column in table.columns))
+    body = BodyCells(sheet, len(values))
     count = 0
     with _reading(table, progress):
         for count, row in enumerate(table.rows, start=1):
-            sheet.append([_body_cell(sheet, value(row)) for value in values])
+            sheet.append([body.cell(index, value(row)) for index, value in values])
             if progress and count % 1000 == 0:
                 progress(count)
     return count
