@@ -26,11 +26,13 @@ def chinese():
 @pytest.fixture
 def policies(reference):
     return {
-        "district": PolicyItemFactory(title="返乡任职补贴"),
-        "loan": PolicyItemFactory(title="创业贴息贷款", category="business_loan", amount="最高 30 万元"),
+        "district": PolicyItemFactory(unit=reference[DISTRICT], title="返乡任职补贴"),
+        "loan": PolicyItemFactory(
+            unit=reference[DISTRICT], title="创业贴息贷款", category="business_loan", amount="最高 30 万元"
+        ),
         "mingyang": PolicyItemFactory(unit=reference[MINGYANG], title="明阳镇产业项目扶持", category="project_support"),
         "guangong": PolicyItemFactory(unit=reference[GUANGONG], title="关公镇专项", category="project_support"),
-        "expired": PolicyItemFactory(title="已过期政策", valid_to=datetime.date(2025, 6, 30)),
+        "expired": PolicyItemFactory(unit=reference[DISTRICT], title="已过期政策", valid_to=datetime.date(2025, 6, 30)),
     }
 
 
