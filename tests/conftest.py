@@ -9,13 +9,9 @@ from django.conf import settings
 from cadre_pool.models import AuditEvent, OrgUnit, Role
 from cadre_pool.org.reference import DEFAULT_DIVISIONS_FILE, load_code_tables, load_divisions
 from mentorship.reference import ensure_post_types
-from tests.factories import CandidateFactory, UserFactory
 
-DISTRICT = "511903000000"
-MINGYANG = "511903100000"  # 明阳镇
-GUANGONG = "511903112000"  # 关公镇
-QILONGSHAN = "511903100213"  # 明阳镇骑龙山村
-XINAN = "511903112206"  # 关公镇西南村
+# The division codes live with the factories, which default to them; tests import them from here too.
+from tests.factories import DISTRICT, GUANGONG, MINGYANG, QILONGSHAN, XINAN, CandidateFactory, UserFactory
 
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 

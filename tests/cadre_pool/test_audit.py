@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadre_pool import audit
-from cadre_pool.models import AuditAction, AuditEvent
+from cadre_pool.models import AuditAction, AuditEvent, Role
+from tests.factories import OrgUnitFactory, UserFactory
 
 PASSWORD = "Test-Pass-2026"
 
@@ -291,12 +292,8 @@ def test_other_roles_cannot_read_a_candidates_history(client, request, role, min
 
 
 def test_history_of_a_candidate_outside_the_staff_scope_is_404(client, reference, mingyang_candidate):
-    from cadre_pool.models import OrgUnit, Role
-    from tests.factories import UserFactory
-
-    other_district = OrgUnit.objects.create(code="511902000000", name="巴州区", level="district", path="511902000000/")
-    staff = UserFactory(role=Role.DISTRICT_STAFF, unit=other_district)
-    client.force_login(staff)
+    other_district = OrgUnitFactory(code="511902000000", name="巴州区", district=True)
+    client.force_login(UserFactory(role=Role.DISTRICT_STAFF, unit=other_district))
     assert client.get(reverse("audit_candidate", args=[mingyang_candidate.pk])).status_code == 404
     assert client.get(reverse("audit_candidate", args=[999999])).status_code == 404
 

@@ -4,10 +4,10 @@ import re
 
 from django.urls import reverse
 
-from cadre_pool.models import PoliticalStatus
+from cadre_pool.models import OrgUnit, PoliticalStatus
 from candidates.models import Candidate
 from tests.conftest import GUANGONG, MINGYANG, QILONGSHAN
-from tests.factories import CandidateFactory
+from tests.factories import CandidateFactory, OrgUnitFactory, UserFactory
 
 
 def _rows(html: str) -> list[str]:
@@ -102,25 +102,17 @@ def _options(html: str, name: str) -> list[str]:
 
 def test_the_filter_form_follows_the_tree_and_never_mixes_scopes(client, district_staff, organiser, reference):
     """The filter form offers the user's scope only, and follows a changed tree at once."""
-    from cadre_pool.models import OrgUnit
-    from tests.factories import UserFactory
-
     client.force_login(district_staff)
     url = reverse("candidates:list")
     before = _options(client.get(url).text, "township")
     assert str(reference[MINGYANG].pk) in before and str(reference[GUANGONG].pk) in before
 
-    district = reference[GUANGONG].parent
-    new = OrgUnit.objects.create(
-        code="511903199000", name="新设镇", level="township", parent=district, path=f"{district.path}511903199000/"
-    )
+    new = OrgUnitFactory(code="511903199000", name="新设镇", township=True, parent=reference[GUANGONG].parent)
     assert _options(client.get(url).text, "township") == [*before, str(new.pk)]
 
     # Another district's staff, served by the same process right after: only their own townships.
-    other = OrgUnit.objects.create(code="511902000000", name="巴州区", level="district", path="511902000000/")
-    theirs = OrgUnit.objects.create(
-        code="511902100000", name="巴州镇", level="township", parent=other, path="511902000000/511902100000/"
-    )
+    other = OrgUnitFactory(code="511902000000", name="巴州区", district=True)
+    theirs = OrgUnitFactory(code="511902100000", name="巴州镇", township=True, parent=other)
     client.force_login(UserFactory(username="bazhou", role="district_staff", unit=other))
     assert _options(client.get(url).text, "township") == ["", str(theirs.pk)]
 

@@ -12,10 +12,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cadre_pool.models import OrgUnit
 from candidates.models import Candidate, ImportBatch
 from tests.conftest import GUANGONG, MINGYANG
-from tests.factories import CandidateFactory
+from tests.factories import CandidateFactory, OrgUnitFactory
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "import_corpus"
 EXPECTATIONS = json.loads((CORPUS / "expectations.json").read_text(encoding="utf-8"))
@@ -146,13 +145,8 @@ def test_the_command_takes_the_township_by_name_district_and_name_or_code(refere
 
 
 def test_a_township_name_two_districts_share_must_be_told_apart(reference, district_staff, tmp_path):
-    city = reference[MINGYANG].parent.parent
-    other = OrgUnit(code="511902000000", name="巴州区", level=OrgUnit.Level.DISTRICT, parent=city)
-    other.path = other.compute_path()
-    other.save()
-    twin = OrgUnit(code="511902100000", name="明阳镇", level=OrgUnit.Level.TOWNSHIP, parent=other)
-    twin.path = twin.compute_path()
-    twin.save()
+    other = OrgUnitFactory(code="511902000000", name="巴州区", district=True, parent=reference[MINGYANG].parent.parent)
+    OrgUnitFactory(code="511902100000", name="明阳镇", township=True, parent=other)
     path = str(CORPUS / "02_dates_as_text.xlsx")
     with pytest.raises(CommandError) as info:
         call_command("import_candidates", path, "--township", "明阳镇", "--dry-run")

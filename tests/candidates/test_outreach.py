@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from candidates.models import Contact, ContactKind, PolicyDelivery, PolicyItem, PoolStatus, Uptake
 from candidates.services import record_contact, record_uptake
 from tests.conftest import DISTRICT, GUANGONG, MINGYANG, QILONGSHAN
-from tests.factories import CandidateFactory
+from tests.factories import CandidateFactory, PolicyItemFactory
 from tests.site.test_query_budget import DETAIL_BUDGET, _count_queries
 
 TODAY = timezone.localdate()
@@ -23,26 +23,16 @@ def chinese():
         yield
 
 
-def policy(unit, title, **extra):
-    return PolicyItem.objects.create(
-        unit=unit,
-        category=extra.pop("category", "return_subsidy"),
-        title=title,
-        amount=extra.pop("amount", "每月 2000 元"),
-        issuing_body=extra.pop("issuing_body", "恩阳区委组织部"),
-        valid_from=extra.pop("valid_from", datetime.date(2025, 1, 1)),
-        **extra,
-    )
-
-
 @pytest.fixture
 def policies(reference):
     return {
-        "district": policy(reference[DISTRICT], "返乡任职补贴"),
-        "loan": policy(reference[DISTRICT], "创业贴息贷款", category="business_loan", amount="最高 30 万元"),
-        "mingyang": policy(reference[MINGYANG], "明阳镇产业项目扶持", category="project_support"),
-        "guangong": policy(reference[GUANGONG], "关公镇专项", category="project_support"),
-        "expired": policy(reference[DISTRICT], "已过期政策", valid_to=datetime.date(2025, 6, 30)),
+        "district": PolicyItemFactory(unit=reference[DISTRICT], title="返乡任职补贴"),
+        "loan": PolicyItemFactory(
+            unit=reference[DISTRICT], title="创业贴息贷款", category="business_loan", amount="最高 30 万元"
+        ),
+        "mingyang": PolicyItemFactory(unit=reference[MINGYANG], title="明阳镇产业项目扶持", category="project_support"),
+        "guangong": PolicyItemFactory(unit=reference[GUANGONG], title="关公镇专项", category="project_support"),
+        "expired": PolicyItemFactory(unit=reference[DISTRICT], title="已过期政策", valid_to=datetime.date(2025, 6, 30)),
     }
 
 

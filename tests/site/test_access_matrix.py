@@ -10,25 +10,34 @@ A new URL with an object in its path needs a line in OBJECT_URLS, or the walk fa
 covers what exists, not what someone remembered to list.
 """
 
-import datetime
 import io
 import re
 
 import pytest
 from django.apps import apps
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
-from assessments.models import Evidence, Review, ReviewRound
+from assessments.demo import seed_management
+from assessments.models import Assessment, Evidence, Review, ReviewRound
 from cadre_pool.access.declarations import PUBLIC, declared_roles
 from cadre_pool.models import AuditEvent, Export, OrgUnit, Role, User
 from candidates.demo import ensure_demo_accounts, seed_candidates, seed_intake
 from candidates.models import Candidate, Contact, ImportBatch, PolicyDelivery, VillageNeed
-from mentorship.models import Mentor, MentorAssignment, Placement, PlanItem, PostType, Secondment
+from mentorship.demo import seed_cultivation
+from mentorship.models import Mentor, MentorAssignment, Placement, PlanItem, Secondment
 from tests.conftest import DISTRICT, GUANGONG, MINGYANG
-from tests.factories import UserFactory
+from tests.factories import (
+    AssessmentFactory,
+    EvidenceFactory,
+    ExportFactory,
+    ImportBatchFactory,
+    OrgUnitFactory,
+    PlacementFactory,
+    SecondmentFactory,
+    UserFactory,
+)
 
 # URL name → the model its <pk> names. Rounds belong to the district, so both townships share them.
 OBJECT_URLS = {
@@ -114,9 +123,6 @@ def district(reference, settings, tmp_path):
     ensure_demo_accounts()
     seed_candidates(count=60, seed=11)
     seed_intake(seed=11)
-    from assessments.demo import seed_management
-    from mentorship.demo import seed_cultivation
-
     seed_cultivation(seed=11, district_code=DISTRICT)
     seed_management(seed=11, district_code=DISTRICT)
     users = {
@@ -128,48 +134,22 @@ def district(reference, settings, tmp_path):
         "system_admin": User.objects.get(username="admin"),
         "audit_admin": User.objects.get(username="auditor"),
     }
-    bazhou = OrgUnit.objects.create(
-        code="511902000000", name="巴州区", level=OrgUnit.Level.DISTRICT, path="511902000000/"
-    )
+    bazhou = OrgUnitFactory(code="511902000000", name="巴州区", district=True)
     users["other_district_staff"] = UserFactory(username="bazhou", role=Role.DISTRICT_STAFF, unit=bazhou)
-    from assessments.models import Assessment
 
     for code in (MINGYANG, GUANGONG):
         owner = users["organiser" if code == MINGYANG else "other_organiser"]
         township = reference[code]
         candidate = Candidate.objects.filter(township=township).first()
-        assessment = Assessment.objects.filter(candidate__township=township).first() or Assessment.objects.create(
-            candidate=candidate, kind="industry", description="产业发展任务", rating="good", recorded_by=owner
-        )
-        Evidence.objects.create(
-            assessment=assessment,
-            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="e.pdf"),
-            original_name="e.pdf",
-            content_type="application/pdf",
-            size=15,
-            uploaded_by=owner,
-        )
+        assessment = Assessment.objects.filter(candidate__township=township).first()
+        assessment = assessment or AssessmentFactory(candidate=candidate, recorded_by=owner)
+        EvidenceFactory(assessment=assessment, uploaded_by=owner)
         if not Secondment.objects.filter(candidate__township=township).exists():
-            Secondment.objects.create(
-                candidate=candidate,
-                host_village=OrgUnit.objects.villages().filter(parent=township).first(),
-                mode=Secondment.Mode.PART_TIME,
-                planned_start=datetime.date(2026, 3, 1),
-                planned_end=datetime.date(2026, 7, 1),
-                recorded_by=owner,
-            )
+            SecondmentFactory(candidate=candidate, recorded_by=owner)
         if not Placement.objects.filter(candidate__township=township).exists():
-            Placement.objects.create(
-                candidate=candidate,
-                post_type=PostType.objects.first(),
-                village=OrgUnit.objects.villages().filter(parent=township).first(),
-                duties="协助村党组织书记",
-                recorded_by=owner,
-            )
-        Export.objects.create(owner=owner, kind="roster", status=Export.Status.QUEUED)
-        ImportBatch.objects.create(
-            owner=owner, township=township, file=ContentFile(b"x", name="i.xlsx"), original_name="i.xlsx"
-        )
+            PlacementFactory(candidate=candidate, recorded_by=owner)
+        ExportFactory(owner=owner)
+        ImportBatchFactory(owner=owner)
     return users
 
 

@@ -32,9 +32,8 @@ from candidates.services import record_contact, save_village_need
 from mentorship import services as cultivation
 from mentorship.models import PlanItem, PostType
 from tests.candidates.test_import import good_row, workbook
-from tests.candidates.test_outreach import policy
 from tests.conftest import DISTRICT, GUANGONG, MINGYANG, QILONGSHAN, XINAN
-from tests.factories import CandidateFactory, MentorFactory
+from tests.factories import CandidateFactory, MentorFactory, PolicyItemFactory
 
 pytestmark = [pytest.mark.reliability]
 
@@ -144,8 +143,8 @@ def world(reference, organiser, other_organiser, district_staff, settings, tmp_p
         candidate_id=w["mine"].pk,
         fields={"kind": PlanItem.Kind.COURSE, "goal": "党校培训", "due_date": TODAY},
     )
-    handed = policy(reference[DISTRICT], "返乡任职补贴")
-    w["other_policy"] = policy(guangong, "关公镇专项", category="project_support")
+    handed = PolicyItemFactory(unit=reference[DISTRICT], title="返乡任职补贴")
+    w["other_policy"] = PolicyItemFactory(unit=guangong, title="关公镇专项", category="project_support")
     w["contact"] = record_contact(
         actor=organiser,
         candidate_ids=[w["mine"].pk],
