@@ -236,10 +236,4 @@ def mentoring_log_list(request):
         return exports.respond(request, "mentoring_logs")
     filterset = mentoring_logs(request.user, request.GET)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "mentorship/log_list.html",
-        {"filter": filterset, "page_obj": page, "query": query.urlencode()},
-    )
+    return render(request, "mentorship/log_list.html", {"filter": filterset, "page_obj": page})

@@ -111,7 +111,7 @@ def candidate_history(request, pk):
     return render(
         request,
         "reports/candidate_history.html",
-        {"candidate": candidate, "page": page, "query": "", "title": _("History of %(name)s") % {"name": candidate}},
+        {"candidate": candidate, "page": page, "title": _("History of %(name)s") % {"name": candidate}},
     )
 
 

@@ -62,13 +62,6 @@ class FilteredListView(RoleRequiredMixin, FilterView):
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_without_page"] = query.urlencode()
-        return context
-
 
 # What the candidate table (candidates/_candidate_table.html) shows: a file's other fifty columns stay unread.
 LIST_COLUMNS = (

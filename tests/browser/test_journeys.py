@@ -97,6 +97,20 @@ def test_english_is_available(page, live_server, organiser, reference):
     expect(page.get_by_role("link", name="后备力量", exact=True)).to_be_visible()
 
 
+def test_the_candidate_list_pages_on_with_its_filters(page, live_server, organiser, reference, screenshot):
+    CandidateFactory.create_batch(30, township=reference[MINGYANG], status=PoolStatus.FILED)
+    CandidateFactory(township=reference[MINGYANG], status=PoolStatus.PROSPECT)
+    log_in(page, live_server, "mingyang")
+    page.goto(f"{live_server.url}/candidates/?status={PoolStatus.FILED}")
+    pager = page.get_by_role("navigation", name="分页")
+    expect(pager).to_contain_text("第 1 / 2 页")
+    screenshot("page-1")
+    pager.get_by_role("link", name="下一页").click()
+    expect(pager).to_contain_text("第 2 / 2 页")
+    assert page.url.endswith(f"?status={PoolStatus.FILED}&page=2")
+    expect(page.get_by_test_id("result-count")).to_have_text("30")
+
+
 def _shot(name):
     from tests.browser.conftest import SCREENSHOTS
 
