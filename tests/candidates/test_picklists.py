@@ -288,5 +288,5 @@ def test_every_admin_label_is_translated():
 
 def _request():
     request = RequestFactory().get("/admin/")
-    request.user = UserFactory.build(role="system_admin", is_active=True)
+    request.user = UserFactory.build(role="system_admin", is_active=True, unit=None)
     return request
